@@ -1,0 +1,29 @@
+// What the config layer knows about each kind: its API group, versions, names and schema.
+
+import type { z } from 'zod';
+
+export interface KindInfo {
+  kind: string;
+  /** API group; '' for the core group (apiVersion "v1"). */
+  group: string;
+  /** Every served version, newest last. */
+  versions: string[];
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  namespaced: boolean;
+  /** Schema of `spec`; undefined for kinds without one (Namespace needs none, ConfigMap has data). */
+  spec?: z.ZodType;
+  /** Whether spec must be present. */
+  specRequired?: boolean;
+  /** Schemas for top-level fields other than spec (ConfigMap.data, Secret.stringData, ...). */
+  extra?: Record<string, z.ZodType>;
+  /** Cross-field checks zod cannot express; return [path, message] pairs. */
+  check?: (obj: { metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: unknown; [k: string]: unknown }) => Array<[string, string]>;
+  /** The name must be a DNS-1123 label (Namespace, Service) rather than a subdomain. */
+  nameIsLabel?: boolean;
+}
+
+export function apiVersionsOf(info: KindInfo): string[] {
+  return info.versions.map((v) => (info.group ? `${info.group}/${v}` : v));
+}

@@ -1,0 +1,121 @@
+// weft up / down / status: the local runtime as a background process.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, readFileSync, existsSync, chmodSync } from 'node:fs';
+import { request } from 'node:http';
+import { distEntry } from '../../runtime/paths.js';
+import { reapLeftovers } from '../../runtime/supervisor.js';
+import type { RuntimeInfo } from '../../runtime/runtime-info.js';
+import { ApiClient, readRuntimeInfo } from '../client.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
+
+function healthy(info: RuntimeInfo): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ host: info.host, port: info.port, path: '/healthz', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const up: Command = {
+  name: 'up',
+  group: 'Runtime',
+  summary: 'Start the local runtime in the background',
+  usage: ['weft up'],
+  details: 'Starts an empty runtime (the local cluster) and returns once it answers. State lives in $WEFT_HOME (default ~/.local/state/weft); a restart resumes where it was.',
+  options: {},
+  async run(ctx) {
+    const running = readRuntimeInfo(ctx.paths);
+    if (running && (await healthy(running))) {
+      ctx.out(`Weft is already running (pid ${running.pid}, API ${running.host}:${running.port}, state in ${ctx.paths.home})\n`);
+      return 0;
+    }
+    mkdirSync(ctx.paths.home, { recursive: true, mode: 0o700 });
+    chmodSync(ctx.paths.home, 0o700);
+    const log = openSync(ctx.paths.runtimeLog, 'a');
+    const child = spawn(process.execPath, [distEntry('runtime/main.js')], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...ctx.env, WEFT_HOME: ctx.paths.home },
+    });
+    closeSync(log);
+    let exited: number | null = null;
+    child.once('exit', (code) => (exited = code ?? 1));
+    child.unref();
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (exited !== null) break;
+      const info = readRuntimeInfo(ctx.paths);
+      if (info && info.pid === child.pid && (await healthy(info))) {
+        ctx.out(`Weft is running (pid ${info.pid}, API ${info.host}:${info.port}, state in ${ctx.paths.home})\n`);
+        return 0;
+      }
+      await sleep(100);
+    }
+    const tail = existsSync(ctx.paths.runtimeLog) ? readFileSync(ctx.paths.runtimeLog, 'utf8').trim().split('\n').slice(-1)[0] : '';
+    if (exited === null && child.pid) process.kill(child.pid, 'SIGKILL');
+    throw new CliError(`error: the runtime did not start${tail ? `: ${tail}` : ''} (log: ${ctx.paths.runtimeLog})`);
+  },
+};
+
+export const down: Command = {
+  name: 'down',
+  group: 'Runtime',
+  summary: 'Stop the local runtime and every process it started',
+  usage: ['weft down'],
+  options: {},
+  async run(ctx) {
+    const info = readRuntimeInfo(ctx.paths);
+    if (!info) {
+      const n = reapLeftovers(ctx.paths.pids);
+      ctx.out(n > 0 ? `Weft was not running; stopped ${n} leftover process group(s)\n` : 'Weft is not running\n');
+      return 0;
+    }
+    try {
+      await ApiClient.connect(ctx.paths).call('POST', '/v1/shutdown');
+    } catch {
+      process.kill(info.pid, 'SIGTERM');
+    }
+    const deadline = Date.now() + 60_000;
+    while (alive(info.pid) && Date.now() < deadline) await sleep(100);
+    if (alive(info.pid)) process.kill(info.pid, 'SIGKILL');
+    reapLeftovers(ctx.paths.pids);
+    ctx.out('Weft stopped\n');
+    return 0;
+  },
+};
+
+export const status: Command = {
+  name: 'status',
+  group: 'Runtime',
+  summary: 'Say whether the local runtime runs (exit 0 if it does, 1 if not)',
+  usage: ['weft status'],
+  options: {},
+  async run(ctx) {
+    const info = readRuntimeInfo(ctx.paths);
+    if (!info || !(await healthy(info))) {
+      ctx.out(`Weft is not running (state in ${ctx.paths.home})\n`);
+      return 1;
+    }
+    const client = ApiClient.connect(ctx.paths);
+    const pods = await client.call<{ items: unknown[] }>('GET', '/v1/list?kind=Pod');
+    ctx.out(`Weft is running\n  pid:       ${info.pid}\n  version:   ${info.version}\n  API:       ${info.host}:${info.port}\n  addresses: 127.${info.block}.0.0/16\n  state:     ${ctx.paths.home}\n  started:   ${info.startedAt}\n  pods:      ${pods.items.length}\n`);
+    return 0;
+  },
+};

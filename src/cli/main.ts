@@ -1,0 +1,103 @@
+// The weft command line: kubectl's and istioctl's verbs for the local runtime.
+
+import { parseArgs } from 'node:util';
+import { defaultHome, statePaths } from '../runtime/paths.js';
+import { ApiClient } from './client.js';
+import type { Command, CommandContext, OptionSpec } from './command.js';
+import { contextNamespace, loadClientConfig } from './context.js';
+import { CliError } from './errors.js';
+import { commands } from './commands/index.js';
+import { commandHelp, mainHelp } from './help.js';
+
+/** Pulls -n/--namespace out wherever it stands (before or after the verb), as kubectl allows. */
+export function extractGlobals(args: string[]): { rest: string[]; namespace?: string; help: boolean } {
+  const rest: string[] = [];
+  let namespace: string | undefined;
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-n' || a === '--namespace') {
+      namespace = args[++i];
+      if (namespace === undefined) throw new CliError(`error: flag needs an argument: '${a.replace(/^-+/, '')}' in ${a}`);
+    } else if (a.startsWith('--namespace=')) namespace = a.slice('--namespace='.length);
+    else if (/^-n[^-]/.test(a)) namespace = a.slice(2);
+    else if (a === '--context' || a === '--kubeconfig' || a === '--cluster') i++;
+    else if (/^--(context|kubeconfig|cluster)=/.test(a)) continue;
+    else if (a === '-h' || a === '--help') help = true;
+    else rest.push(a);
+  }
+  return { rest, ...(namespace !== undefined ? { namespace } : {}), help };
+}
+
+export async function runCli(argv: string[], io: { out(s: string): void; err(s: string): void; env: NodeJS.ProcessEnv; stdin: NodeJS.ReadableStream }): Promise<number> {
+  try {
+    const dd = argv.indexOf('--');
+    const before = dd >= 0 ? argv.slice(0, dd) : argv;
+    const after = dd >= 0 ? argv.slice(dd + 1) : [];
+    const g = extractGlobals(before);
+    const verbIndex = g.rest.findIndex((a) => !a.startsWith('-'));
+    if (verbIndex < 0) {
+      if (g.rest.includes('--version')) {
+        io.out(`${(await import('../version.js')).VERSION}\n`);
+        return 0;
+      }
+      io.out(mainHelp(commands));
+      return g.help || g.rest.length === 0 ? 0 : 1;
+    }
+    const verb = g.rest[verbIndex]!;
+    const cmd = commands.find((c) => c.name === verb || c.aliases?.includes(verb));
+    if (!cmd) throw new CliError(`error: unknown command "${verb}" for "weft"\nRun 'weft --help' for usage.`);
+    if (g.help || (verb === 'help')) {
+      io.out(commandHelp(cmd));
+      return 0;
+    }
+    const args = [...g.rest.slice(0, verbIndex), ...g.rest.slice(verbIndex + 1)];
+    const { positionals, values } = parseFor(cmd, args);
+    const paths = statePaths(defaultHome(io.env));
+    const config = loadClientConfig(paths.clientConfig);
+    let client: ApiClient | undefined;
+    const ctx: CommandContext = {
+      paths,
+      env: io.env,
+      config,
+      namespace: g.namespace ?? contextNamespace(config),
+      namespaceExplicit: g.namespace !== undefined,
+      namespaceFlag: g.namespace,
+      client: () => (client ??= ApiClient.connect(paths)),
+      out: io.out,
+      err: io.err,
+      stdin: io.stdin,
+    };
+    const code = await cmd.run(ctx, positionals, values, after);
+    return typeof code === 'number' ? code : 0;
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.err(`${err.message}\n`);
+      return err.exitCode;
+    }
+    io.err(`error: ${(err as Error).message ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+function parseFor(cmd: Command, args: string[]) {
+  const options: OptionSpec = { ...cmd.options };
+  try {
+    const r = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { positionals: r.positionals, values: r.values as Record<string, string | boolean | string[] | boolean[] | undefined> };
+  } catch (err) {
+    const m = /Unknown option '([^']+)'/.exec((err as Error).message);
+    if (m) throw new CliError(`error: unknown flag: ${m[1]}\nSee 'weft ${cmd.name} --help' for usage.`);
+    throw new CliError(`error: ${(err as Error).message.split('\n')[0]}\nSee 'weft ${cmd.name} --help' for usage.`);
+  }
+}
+
+export async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    env: process.env,
+    stdin: process.stdin,
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,163 @@
+// Turns parsed documents into validated resources, or issues that name file, document and field.
+
+import type { z } from 'zod';
+import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
+import { isDnsLabel, isDnsSubdomain, labelMap, annotationMap } from './k8s/common.js';
+import type { KindInfo } from './kind-info.js';
+import { parseSources, type ParsedDocument, type Source } from './parse.js';
+import { describeRef, type Resource } from './resource.js';
+import { allKinds, kindInfo, servesApiVersion } from './registry.js';
+
+const metadataFields = new Set([
+  'name', 'namespace', 'labels', 'annotations', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'ownerReferences', 'finalizers', 'managedFields', 'selfLink', 'generateName',
+]);
+
+export interface ValidateOptions {
+  /** Namespace for namespaced objects that name none (from -n or the current context). */
+  defaultNamespace: string;
+  /** When set (kubectl's -n), an object naming another namespace is an error. */
+  enforceNamespace?: boolean;
+}
+
+export interface ValidatedDocument {
+  resource: Resource;
+  info: KindInfo;
+  doc: ParsedDocument;
+}
+
+export function validateDocument(doc: ParsedDocument, opts: ValidateOptions): { ok: ValidatedDocument } | { issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const add = (path: ReadonlyArray<PropertyKey>, message: string, object?: string): void => {
+    const line = doc.lineOf(path);
+    issues.push({ source: doc.source, path: formatPath(path), message, ...(object ? { object } : {}), ...(line ? { line } : {}) });
+  };
+  const v = doc.value;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    add([], 'a document must be a mapping with apiVersion, kind and metadata');
+    return { issues };
+  }
+  const o = v as Record<string, unknown>;
+  if (typeof o.kind !== 'string' || o.kind === '') add(['kind'], 'kind is required');
+  if (typeof o.apiVersion !== 'string' || o.apiVersion === '') add(['apiVersion'], 'apiVersion is required');
+  if (issues.length) return { issues };
+  const kind = o.kind as string;
+  const apiVersion = o.apiVersion as string;
+  const info = kindInfo(kind);
+  if (!info) {
+    add(['kind'], `no kind "${kind}" is known in version "${apiVersion}" (known kinds: ${allKinds.map((k) => k.kind).join(', ')})`);
+    return { issues };
+  }
+  if (!servesApiVersion(info, apiVersion)) {
+    const versions = info.versions.map((x) => (info.group ? `${info.group}/${x}` : x)).join(', ');
+    add(['apiVersion'], `${kind} is not served in "${apiVersion}" (served: ${versions})`);
+    return { issues };
+  }
+  const meta = o.metadata;
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    add(['metadata'], 'metadata with a name is required');
+    return { issues };
+  }
+  const m = meta as Record<string, unknown>;
+  const name = m.name;
+  const label = typeof name === 'string' ? `${kind} ${name}` : kind;
+  if (typeof name !== 'string' || name === '') {
+    add(['metadata', 'name'], m.generateName ? 'generateName is not supported; give a name' : 'a name is required');
+  } else if (info.nameIsLabel ? !isDnsLabel(name) : !isDnsSubdomain(name)) {
+    add(['metadata', 'name'], `invalid name "${name}": must be a lowercase RFC 1123 ${info.nameIsLabel ? 'label' : 'subdomain'}`, label);
+  }
+  for (const key of Object.keys(m)) {
+    if (!metadataFields.has(key)) add(['metadata', key], `unknown field "metadata.${key}"`, label);
+  }
+  let namespace: string | undefined;
+  if (info.namespaced) {
+    if (m.namespace !== undefined && typeof m.namespace !== 'string') add(['metadata', 'namespace'], 'must be a string', label);
+    namespace = typeof m.namespace === 'string' && m.namespace !== '' ? m.namespace : opts.defaultNamespace;
+    if (opts.enforceNamespace && typeof m.namespace === 'string' && m.namespace !== '' && m.namespace !== opts.defaultNamespace) {
+      add(['metadata', 'namespace'], `the namespace from the provided object "${m.namespace}" does not match the namespace "${opts.defaultNamespace}"; you must pass '--namespace=${m.namespace}' to perform this operation`, label);
+    }
+    if (!isDnsLabel(namespace)) add(['metadata', 'namespace'], `invalid namespace "${namespace}"`, label);
+  }
+  zodIssues(labelMap, m.labels, ['metadata', 'labels'], add, label);
+  zodIssues(annotationMap, m.annotations, ['metadata', 'annotations'], add, label);
+
+  const allowedTop = new Set(['apiVersion', 'kind', 'metadata', 'status', ...(info.spec ? ['spec'] : []), ...Object.keys(info.extra ?? {})]);
+  for (const key of Object.keys(o)) {
+    if (!allowedTop.has(key)) add([key], `unknown field "${key}"`, label);
+  }
+  let spec: unknown;
+  if (info.spec) {
+    if (o.spec === undefined || o.spec === null) {
+      if (info.specRequired) add(['spec'], 'spec is required', label);
+      else spec = undefined;
+    } else {
+      spec = zodIssues(info.spec, o.spec, ['spec'], add, label);
+    }
+  }
+  const extra: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(info.extra ?? {})) {
+    if (o[key] !== undefined && o[key] !== null) extra[key] = zodIssues(schema, o[key], [key], add, label);
+  }
+  if (issues.length) return { issues };
+
+  const metadata: Resource['metadata'] = { name: name as string };
+  if (namespace !== undefined) metadata.namespace = namespace;
+  if (m.labels) metadata.labels = { ...(m.labels as Record<string, string>) };
+  if (m.annotations) metadata.annotations = { ...(m.annotations as Record<string, string>) };
+  const resource: Resource = { apiVersion, kind, metadata, ...extra };
+  if (spec !== undefined) resource.spec = spec;
+  if (info.check && spec !== undefined) {
+    for (const [path, message] of info.check({ metadata, spec, ...extra })) {
+      const line = doc.lineOf(splitPath(path));
+      issues.push({ source: doc.source, path, message, object: describeRef(resource), ...(line ? { line } : {}) });
+    }
+  }
+  if (issues.length) return { issues };
+  return { ok: { resource, info, doc } };
+}
+
+/** Parses and validates every document; throws one ConfigError listing every issue, so nothing is half-applied. */
+export function loadResources(sources: Source[], opts: ValidateOptions): ValidatedDocument[] {
+  const { documents, issues } = parseSources(sources);
+  const out: ValidatedDocument[] = [];
+  for (const doc of documents) {
+    const r = validateDocument(doc, opts);
+    if ('issues' in r) issues.push(...r.issues);
+    else out.push(r.ok);
+  }
+  if (issues.length) throw new ConfigError(issues);
+  return out;
+}
+
+function zodIssues(
+  schema: z.ZodType,
+  value: unknown,
+  base: PropertyKey[],
+  add: (path: ReadonlyArray<PropertyKey>, message: string, object?: string) => void,
+  label: string,
+): unknown {
+  if (value === undefined) return undefined;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) add([...path, key], `unknown field "${key}"`, label);
+    } else if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
+      add(path, 'required field is missing', label);
+    } else {
+      add(path, issue.message.replace(/^Invalid input: /, ''), label);
+    }
+  }
+  return undefined;
+}
+
+/** "spec.http[0].route" -> ['spec','http',0,'route'] */
+export function splitPath(path: string): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(m[1]!);
+  }
+  return out;
+}

@@ -1,0 +1,260 @@
+// The runtime's HTTP API: loopback only, every request carrying the token from the state directory.
+
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { ConfigError, formatIssue } from '../../config/errors.js';
+import { kindInfo, resolveKindName } from '../../config/registry.js';
+import { AdmissionError } from '../admission.js';
+import type { Runtime } from '../runtime.js';
+import type { WatchEvent } from '../store/store.js';
+import type { ApplyBody, DeleteBody, DeleteSourcesBody, ExecBody, LabelBody } from './protocol.js';
+
+const MAX_BODY = 32 * 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export interface ApiServerOptions {
+  runtime: Runtime;
+  token: string;
+  version: string;
+  info: () => Record<string, unknown>;
+  onShutdown: () => void;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<unknown> | unknown;
+
+export function apiHandler(o: ApiServerOptions): RequestListener {
+  const rt = o.runtime;
+  const expected = Buffer.from(`Bearer ${o.token}`);
+  const routes: Record<string, Handler> = {
+    'GET /v1/info': () => o.info(),
+    'POST /v1/apply': async (req) => {
+      const b = await body<ApplyBody>(req);
+      requireSources(b.sources);
+      return { lines: rt.apply({ sources: b.sources, namespace: str(b.namespace, 'namespace'), enforceNamespace: !!b.enforceNamespace, mode: b.mode === 'create' ? 'create' : 'apply', dryRun: !!b.dryRun }) };
+    },
+    'POST /v1/delete-sources': async (req) => {
+      const b = await body<DeleteSourcesBody>(req);
+      requireSources(b.sources);
+      return { lines: rt.deleteFromSources({ sources: b.sources, namespace: str(b.namespace, 'namespace'), enforceNamespace: !!b.enforceNamespace, ignoreNotFound: !!b.ignoreNotFound }) };
+    },
+    'POST /v1/delete': async (req) => {
+      const b = await body<DeleteBody>(req);
+      const info = kindOf(b.kind);
+      const ns = info.namespaced ? b.namespace : undefined;
+      const targets = b.all || b.labels ? rt.list(info.kind, ns, b.labels) : (b.names ?? []).map((n) => {
+        try {
+          return rt.get(info.kind, ns, n);
+        } catch (err) {
+          if (b.ignoreNotFound) return undefined;
+          throw err;
+        }
+      });
+      return { lines: targets.filter((t) => t !== undefined).map((t) => rt.remove(t!)) };
+    },
+    'GET /v1/list': (_req, _res, url) => {
+      const info = kindOf(url.searchParams.get('kind') ?? '');
+      const ns = url.searchParams.get('namespace') ?? undefined;
+      return { items: rt.list(info.kind, ns, parseSelector(url.searchParams.get('selector'))) };
+    },
+    'GET /v1/get': (_req, _res, url) => {
+      const info = kindOf(url.searchParams.get('kind') ?? '');
+      return rt.get(info.kind, url.searchParams.get('namespace') ?? undefined, url.searchParams.get('name') ?? '');
+    },
+    'POST /v1/label': async (req) => {
+      const b = await body<LabelBody>(req);
+      const info = kindOf(b.kind);
+      return { lines: b.names.map((n) => rt.label(info.kind, b.namespace, n, b.field === 'annotations' ? 'annotations' : 'labels', b.set ?? {}, b.remove ?? [], !!b.overwrite)) };
+    },
+    'POST /v1/rollout-restart': async (req) => {
+      const b = await body<{ namespace: string; names: string[] }>(req);
+      return { lines: b.names.map((n) => rt.rolloutRestart(b.namespace, n)) };
+    },
+    'POST /v1/scale': async (req) => {
+      const b = await body<{ namespace: string; names: string[]; replicas: number }>(req);
+      if (!Number.isInteger(b.replicas) || b.replicas < 0) throw new HttpError(400, 'replicas must be a non-negative integer');
+      return { lines: b.names.map((n) => rt.scale(b.namespace, n, b.replicas)) };
+    },
+    'POST /v1/exec-spec': async (req) => {
+      const b = await body<ExecBody>(req);
+      if (!Array.isArray(b.command) || b.command.length === 0) throw new HttpError(400, 'you must specify at least one command for the container');
+      return rt.execSpec(str(b.namespace, 'namespace'), str(b.ref, 'pod'), b.container, b.command);
+    },
+    'GET /v1/pod-target': (_req, _res, url) => {
+      const pod = rt.resolvePod(url.searchParams.get('namespace') ?? 'default', url.searchParams.get('ref') ?? '');
+      return { pod: pod.metadata.name, host: rt.localhostOf(pod) };
+    },
+    'GET /v1/logs': (req, res, url) => streamLogs(rt, req, res, url),
+    'GET /v1/watch': (req, res, url) => watchEvents(rt, req, res, url),
+    'POST /v1/shutdown': () => {
+      setImmediate(o.onShutdown);
+      return { lines: ['shutting down'] };
+    },
+  };
+
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://weft');
+    try {
+      if (url.pathname === '/healthz') {
+        send(res, 200, { ok: true });
+        return;
+      }
+      const auth = Buffer.from(req.headers.authorization ?? '');
+      if (auth.length !== expected.length || !timingSafeEqual(auth, expected)) throw new HttpError(401, 'Unauthorized: this client has no valid token for the runtime');
+      const handler = routes[`${req.method} ${url.pathname}`];
+      if (!handler) throw new HttpError(404, `no such API: ${req.method} ${url.pathname}`);
+      const result = await handler(req, res, url);
+      if (!res.headersSent && result !== undefined) send(res, 200, result);
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof ConfigError) send(res, 422, { error: 'error validating data', issues: err.issues.map(formatIssue) });
+      else if (err instanceof AdmissionError || err instanceof HttpError) send(res, err.status, { error: err.message });
+      else send(res, 500, { error: `internal error: ${(err as Error).message}` });
+    }
+  };
+}
+
+function send(res: ServerResponse, status: number, obj: unknown): void {
+  const data = JSON.stringify(obj);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
+  res.end(data);
+}
+
+async function body<T>(req: IncomingMessage): Promise<T> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, 'request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (typeof v !== 'object' || v === null) throw new Error('not an object');
+    return v as T;
+  } catch {
+    throw new HttpError(400, 'request body must be a JSON object');
+  }
+}
+
+function str(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v === '') throw new HttpError(400, `${name} is required`);
+  return v;
+}
+
+function requireSources(s: unknown): void {
+  if (!Array.isArray(s) || s.some((x) => typeof x?.name !== 'string' || typeof x?.text !== 'string')) {
+    throw new HttpError(400, 'sources must be a list of {name, text}');
+  }
+}
+
+function kindOf(name: string) {
+  const info = kindInfo(name) ?? resolveKindName(name);
+  if (!info) throw new HttpError(404, `the server doesn't have a resource type "${name}"`);
+  return info;
+}
+
+export function parseSelector(s: string | null): Record<string, string> | undefined {
+  if (!s) return undefined;
+  const out: Record<string, string> = {};
+  for (const part of s.split(',')) {
+    const m = /^\s*([^=!\s]+)\s*==?\s*([^\s]*)\s*$/.exec(part);
+    if (!m) throw new HttpError(400, `unable to parse requirement: "${part}": only key=value selectors are supported`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+async function streamLogs(rt: Runtime, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const ns = url.searchParams.get('namespace') ?? 'default';
+  const target = rt.logFile(ns, url.searchParams.get('ref') ?? '', url.searchParams.get('container') ?? undefined);
+  const follow = url.searchParams.get('follow') === 'true';
+  const tail = Number(url.searchParams.get('tail') ?? '-1');
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'x-weft-pod': target.pod, 'x-weft-container': target.container, 'x-weft-containers': target.containers.join(',') });
+  if (!target.file) {
+    res.end();
+    return;
+  }
+  const fh = await open(target.file, 'r');
+  try {
+    let offset = 0;
+    const size = (await fh.stat()).size;
+    if (tail >= 0) {
+      const buf = Buffer.alloc(size);
+      await fh.read(buf, 0, size, 0);
+      const lines = buf.toString('utf8').split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      const kept = tail === 0 ? [] : lines.slice(-tail);
+      res.write(kept.length ? `${kept.join('\n')}\n` : '');
+      offset = size;
+    }
+    const pump = async (): Promise<void> => {
+      const { size: now } = await stat(target.file);
+      if (now < offset) offset = 0; // truncated
+      while (offset < now) {
+        const n = Math.min(now - offset, 64 * 1024);
+        const buf = Buffer.alloc(n);
+        const { bytesRead } = await fh.read(buf, 0, n, offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+        res.write(buf.subarray(0, bytesRead));
+      }
+    };
+    await pump();
+    if (!follow) {
+      res.end();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      let busy = Promise.resolve();
+      const w = watch(target.file, () => {
+        busy = busy.then(pump).catch(() => undefined);
+      });
+      const gone = setInterval(() => {
+        // Follow ends when the pod is gone, as kubectl's does when the container stops.
+        try {
+          rt.get('Pod', ns, target.pod);
+        } catch {
+          finish();
+        }
+      }, 1000);
+      const finish = (): void => {
+        w.close();
+        clearInterval(gone);
+        void busy.then(() => res.end());
+        resolve();
+      };
+      req.once('close', finish);
+    });
+  } finally {
+    await fh.close();
+  }
+}
+
+/** NDJSON stream: the current objects of the asked kinds as ADDED, then every change. */
+function watchEvents(rt: Runtime, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const kinds = new Set((url.searchParams.get('kinds') ?? '').split(',').filter(Boolean).map((k) => kindOf(k).kind));
+  const wants = (kind: string) => kinds.size === 0 || kinds.has(kind);
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  for (const r of rt.store.all()) if (wants(r.kind)) res.write(`${JSON.stringify({ type: 'ADDED', object: r })}\n`);
+  res.write(`${JSON.stringify({ type: 'SYNCED', resourceVersion: rt.store.resourceVersion })}\n`);
+  const onEvent = (e: WatchEvent): void => {
+    if (wants(e.object.kind)) res.write(`${JSON.stringify(e)}\n`);
+  };
+  rt.store.events.on('event', onEvent);
+  return new Promise((resolve) => {
+    req.once('close', () => {
+      rt.store.events.off('event', onEvent);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,38 @@
+// Built-in programs stand in for container images; anything else needs a local command.
+
+export const LOCAL_COMMAND_ANNOTATION_PREFIX = 'local-command.weft.dev/';
+
+export type ImagePlan =
+  | { kind: 'fake-service' }
+  | { kind: 'tools' }
+  | { kind: 'local-command'; command: string }
+  | { kind: 'missing'; message: string };
+
+const FAKE_SERVICE = ['nicholasjackson/fake-service', 'rinormaloku/happy-service'];
+const TOOLS = ['radial/busyboxplus', 'curlimages/curl', 'busybox', 'alpine', 'curlimages/curl-base', 'nicolaka/netshoot'];
+
+/** The repository part of an image reference: registry host and docker.io/library prefixes dropped, tag and digest dropped. */
+export function imageRepository(image: string): string {
+  let ref = image.split('@')[0]!;
+  const lastSlash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  if (colon > lastSlash) ref = ref.slice(0, colon);
+  const parts = ref.split('/');
+  if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost')) parts.shift();
+  if (parts[0] === 'library') parts.shift();
+  return parts.join('/');
+}
+
+export function planImage(image: string, containerName: string, annotations: Record<string, string> | undefined): ImagePlan {
+  const local = annotations?.[`${LOCAL_COMMAND_ANNOTATION_PREFIX}${containerName}`];
+  if (local !== undefined && local.trim() !== '') return { kind: 'local-command', command: local };
+  const repo = imageRepository(image);
+  if (FAKE_SERVICE.includes(repo)) return { kind: 'fake-service' };
+  if (TOOLS.includes(repo)) return { kind: 'tools' };
+  return {
+    kind: 'missing',
+    message:
+      `image "${image}" is not built into Weft (built in: ${[...FAKE_SERVICE, ...TOOLS].join(', ')}); ` +
+      `to run a local command instead, annotate the pod with ${LOCAL_COMMAND_ANNOTATION_PREFIX}${containerName}: "<command>"`,
+  };
+}

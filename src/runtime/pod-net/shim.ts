@@ -1,0 +1,91 @@
+// Preloaded (node --import) into every Node process a pod runs. It gives the process the pod's network
+// without root: wildcard and localhost listens bind the pod's own loopback address, cluster names resolve,
+// and connections to a service address go to one of its ready endpoints (what kube-proxy does with iptables).
+// It also exits the process when the runtime that started it is gone, so no container outlives its runtime.
+
+import dns from 'node:dns';
+import net from 'node:net';
+import { syncBuiltinESMExports } from 'node:module';
+import { PodNetwork } from './pod-network.js';
+import { readPodNetEnv } from './pod-env.js';
+
+const env = readPodNetEnv(process.env);
+if (env) install(new PodNetwork(env));
+
+if (process.send && process.channel) {
+  process.channel.unref();
+  process.on('disconnect', () => process.exit(0));
+}
+
+type ConnectOptions = { host?: string; port?: number | string; path?: string };
+type AnyFn = (...args: unknown[]) => unknown;
+
+function install(pod: PodNetwork): void {
+  pod.watch();
+
+  const origConnect = net.Socket.prototype.connect as unknown as AnyFn;
+  net.Socket.prototype.connect = function patchedConnect(this: net.Socket, ...args: unknown[]) {
+    const first = args[0];
+    let opts: ConnectOptions | undefined;
+    if (Array.isArray(first)) {
+      // Already normalized by net.connect(): [options, callback].
+      opts = first[0] as ConnectOptions;
+    } else if (typeof first === 'object' && first !== null) {
+      opts = first as ConnectOptions;
+    } else if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
+      const host = typeof args[1] === 'string' ? args[1] : undefined;
+      const cb = args.find((a) => typeof a === 'function');
+      opts = { port: Number(first), ...(host !== undefined ? { host } : {}) };
+      args = cb ? [opts, cb] : [opts];
+    }
+    if (opts && opts.path == null && opts.port !== undefined) {
+      const dest = pod.route(opts.host ?? 'localhost', Number(opts.port));
+      opts.host = dest.host;
+      opts.port = dest.port;
+    }
+    return origConnect.apply(this, args);
+  } as typeof net.Socket.prototype.connect;
+
+  const origListen = net.Server.prototype.listen as unknown as AnyFn;
+  net.Server.prototype.listen = function patchedListen(this: net.Server, ...args: unknown[]) {
+    const first = args[0];
+    if (typeof first === 'object' && first !== null && !('_handle' in first) && !('fd' in first)) {
+      const o = first as { host?: string; port?: number; path?: string };
+      if (o.path == null) args[0] = { ...o, host: pod.bindAddress(o.host) };
+    } else if (first === undefined || typeof first === 'function') {
+      args = [{ port: 0, host: pod.bindAddress(undefined) }, ...args.filter((a) => typeof a === 'function')];
+    } else if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
+      const host = typeof args[1] === 'string' ? args[1] : undefined;
+      const backlog = args.find((a, i) => i > 0 && typeof a === 'number');
+      const cb = args.find((a) => typeof a === 'function');
+      const o: Record<string, unknown> = { port: Number(first), host: pod.bindAddress(host) };
+      if (backlog !== undefined) o.backlog = backlog;
+      args = cb ? [o, cb] : [o];
+    }
+    return origListen.apply(this, args);
+  } as typeof net.Server.prototype.listen;
+
+  const origLookup = dns.lookup as unknown as AnyFn;
+  const patchedLookup = function (hostname: string, options: unknown, callback?: unknown): void {
+    const cb = (typeof options === 'function' ? options : callback) as (err: Error | null, a?: unknown, f?: number) => void;
+    const o = typeof options === 'object' && options !== null ? (options as dns.LookupOptions) : typeof options === 'number' ? { family: options } : {};
+    const hit = typeof hostname === 'string' ? pod.lookup(hostname) : undefined;
+    if (!hit || (o.family === 6)) {
+      origLookup.call(dns, hostname, options, callback);
+      return;
+    }
+    process.nextTick(() => {
+      if (o.all) cb(null, hit.map((address) => ({ address, family: 4 })));
+      else cb(null, hit[0], 4);
+    });
+  };
+  (dns as { lookup: unknown }).lookup = patchedLookup;
+  const origPromiseLookup = dns.promises.lookup.bind(dns.promises);
+  (dns.promises as { lookup: unknown }).lookup = async (hostname: string, options?: dns.LookupOptions | number) => {
+    const o = typeof options === 'number' ? { family: options } : options ?? {};
+    const hit = pod.lookup(hostname);
+    if (!hit || o.family === 6) return origPromiseLookup(hostname, o as dns.LookupAllOptions);
+    return o.all ? hit.map((address) => ({ address, family: 4 })) : { address: hit[0]!, family: 4 };
+  };
+  syncBuiltinESMExports();
+}

@@ -1,0 +1,226 @@
+// Opening connections: name lookup and TCP through Node's normal paths (the
+// runtime hooks those), TLS on top when the URL asks for it, and a small pool
+// so redirects and later URLs reuse a kept-alive HTTP/1.1 connection as curl
+// does.
+
+import net from 'node:net';
+import { CurlCode, CurlError } from './curl-error.js';
+import { isResolveError, strerror, errorCode, type SystemError } from './socket-errors.js';
+import type { SocketReader } from './socket-reader.js';
+import { startTls, type TlsSettings } from './tls-layer.js';
+import type { Trace } from './trace.js';
+import type { CurlUrl } from './curl-url.js';
+
+export interface Connection {
+  /** curl's connection number, shown as #N. */
+  id: number;
+  key: string;
+  /** The host name from the URL, for "Connection #0 to host X left intact". */
+  hostName: string;
+  socket: net.Socket;
+  /** Created by the HTTP/1 exchange; HTTP/2 hands the socket to node:http2 instead. */
+  reader?: SocketReader;
+  remoteIp: string;
+  remotePort: number;
+  localIp: string;
+  localPort: number;
+  alpn: string | false;
+  verifyResult: number;
+  /** Seconds from the start of the request that opened it. */
+  timeNameLookup: number;
+  timeConnect: number;
+  timeAppConnect: number;
+}
+
+export interface ConnectParams {
+  url: CurlUrl;
+  /** Address from --resolve, when one matched. */
+  resolvedAddress?: string;
+  family?: 4 | 6;
+  tls?: TlsSettings;
+  /** Milliseconds allowed for lookup, TCP and TLS together. */
+  timeoutMs: number;
+  /** When the request started, for curl's "after N ms". */
+  startedAt: bigint;
+}
+
+export class ConnectionPool {
+  private nextId = 0;
+  private readonly idle = new Map<string, Connection>();
+  private readonly all = new Set<net.Socket>();
+
+  static key(url: CurlUrl, resolvedAddress: string | undefined, alpn: string[]): string {
+    return `${url.scheme}://${url.host.toLowerCase()}:${url.port}/${resolvedAddress ?? ''}/${alpn.join(',')}`;
+  }
+
+  allocateId(): number {
+    return this.nextId++;
+  }
+
+  /** An idle connection for `key` that still looks alive. */
+  take(key: string): Connection | undefined {
+    const conn = this.idle.get(key);
+    if (!conn) return undefined;
+    this.idle.delete(key);
+    if (conn.socket.destroyed || !conn.reader || conn.reader.exhausted) {
+      conn.socket.destroy();
+      return undefined;
+    }
+    return conn;
+  }
+
+  keep(conn: Connection): void {
+    const previous = this.idle.get(conn.key);
+    if (previous && previous !== conn) previous.socket.destroy();
+    this.idle.set(conn.key, conn);
+  }
+
+  track(socket: net.Socket): void {
+    this.all.add(socket);
+    socket.once('close', () => this.all.delete(socket));
+  }
+
+  closeAll(): void {
+    for (const socket of this.all) socket.destroy();
+    this.all.clear();
+    this.idle.clear();
+  }
+}
+
+const elapsedMs = (since: bigint): number => Number((process.hrtime.bigint() - since) / 1_000_000n);
+const elapsedSeconds = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e9;
+const bracketed = (ip: string): string => (net.isIPv6(ip) ? `[${ip}]` : ip);
+
+/**
+ * Connects for `params.url`. Every failure is a CurlError: 6 lookup, 7 TCP,
+ * 28 timeout, 35/58/60/77 TLS. The connection number is taken before the
+ * first attempt, as curl numbers failed connections too.
+ */
+export async function openConnection(
+  params: ConnectParams,
+  id: number,
+  pool: ConnectionPool,
+  trace: Trace,
+): Promise<Connection> {
+  const { url } = params;
+  const target = params.resolvedAddress ?? url.host;
+  const needsLookup = net.isIP(target) === 0;
+  if (params.resolvedAddress) trace.info(`Hostname ${url.host} was found in DNS cache`);
+
+  let phase: 'resolve' | 'connect' | 'tls' = needsLookup ? 'resolve' : 'connect';
+  let lookedUp: string | undefined;
+  let timeNameLookup = 0;
+  let attemptFailureShown = false;
+  const socket = new net.Socket();
+  pool.track(socket);
+
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const ms = elapsedMs(params.startedAt);
+      const err =
+        phase === 'resolve'
+          ? new CurlError(CurlCode.OPERATION_TIMEDOUT, `Resolving timed out after ${ms} milliseconds`)
+          : phase === 'tls'
+            ? new CurlError(CurlCode.OPERATION_TIMEDOUT, 'SSL connection timeout')
+            : new CurlError(
+                CurlCode.OPERATION_TIMEDOUT,
+                `Failed to connect to ${url.host} port ${url.port} after ${ms} ms: Timeout was reached`,
+              );
+      socket.destroy();
+      reject(err);
+    }, Math.max(0, params.timeoutMs));
+  });
+
+  const tcp = new Promise<void>((resolve, reject) => {
+    socket.on('lookup', (err: Error | null, address: string) => {
+      if (err) return;
+      if (lookedUp === undefined) {
+        lookedUp = address;
+        timeNameLookup = elapsedSeconds(params.startedAt);
+      }
+      phase = 'connect';
+    });
+    socket.on('connectionAttempt', (ip: string) => {
+      phase = 'connect';
+      trace.info(`  Trying ${bracketed(displayIp(ip))}:${url.port}...`);
+    });
+    socket.on('connectionAttemptFailed', (ip: string, _port: number, _family: number, err: SystemError) => {
+      attemptFailureShown = true;
+      trace.info(`connect to ${displayIp(ip)} port ${url.port} failed: ${strerror(errorCode(err))}`);
+    });
+    const onError = (err: SystemError): void => {
+      if (isResolveError(err)) {
+        reject(new CurlError(CurlCode.COULDNT_RESOLVE_HOST, `Could not resolve host: ${url.host}`));
+        return;
+      }
+      if (!attemptFailureShown) {
+        trace.info(`connect to ${displayIp(target)} port ${url.port} failed: ${strerror(errorCode(err))}`);
+      }
+      reject(
+        new CurlError(
+          CurlCode.COULDNT_CONNECT,
+          `Failed to connect to ${url.host} port ${url.port} after ${elapsedMs(params.startedAt)} ms: Couldn't connect to server`,
+        ),
+      );
+    };
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      socket.off('error', onError);
+      // Later errors surface through whoever reads the socket next.
+      socket.on('error', () => undefined);
+      resolve();
+    });
+    if (!needsLookup) timeNameLookup = elapsedSeconds(params.startedAt);
+    socket.connect({ host: target, port: url.port, family: params.family });
+  });
+
+  // The runtime may rewrite where a socket really goes; report the address
+  // the name resolved to, as curl would see it inside the mesh.
+  function displayIp(ip: string): string {
+    if (!needsLookup) return target;
+    return lookedUp ?? ip;
+  }
+
+  try {
+    await Promise.race([tcp, timeout]);
+    const remoteIp = displayIp(socket.remoteAddress ?? target);
+    trace.info(`Connected to ${url.host} (${remoteIp}) port ${url.port} (#${id})`);
+    const timeConnect = elapsedSeconds(params.startedAt);
+    socket.setNoDelay(true);
+
+    let top: net.Socket = socket;
+    let alpn: string | false = false;
+    let verifyResult = 0;
+    let timeAppConnect = 0;
+    if (params.tls) {
+      phase = 'tls';
+      const secured = await Promise.race([startTls(socket, url.host, url.port, params.tls, trace), timeout]);
+      top = secured.socket;
+      pool.track(top);
+      alpn = secured.alpn;
+      verifyResult = secured.verifyResult;
+      timeAppConnect = elapsedSeconds(params.startedAt);
+    }
+    return {
+      id,
+      key: ConnectionPool.key(url, params.resolvedAddress, params.tls?.alpn ?? []),
+      hostName: url.host,
+      socket: top,
+      remoteIp,
+      remotePort: url.port,
+      localIp: socket.localAddress ?? '',
+      localPort: socket.localPort ?? 0,
+      alpn,
+      verifyResult,
+      timeNameLookup,
+      timeConnect,
+      timeAppConnect,
+    };
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}

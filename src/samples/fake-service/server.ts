@@ -43,7 +43,15 @@ export function createFakeService(config: FakeServiceConfig, opts: FakeServiceOp
     ...(opts.log ? { write: opts.log } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   });
-  const ipAddresses = opts.ipAddresses ?? localIPv4Addresses();
+  // A service bound to one address (as every pod's is) reports that address; a wildcard bind reports the interfaces.
+  let ipAddresses = opts.ipAddresses;
+  const addresses = (): string[] => {
+    if (ipAddresses) return ipAddresses;
+    const a = server.address();
+    if (typeof a === 'object' && a && a.address !== '0.0.0.0' && a.address !== '::') ipAddresses = [a.address];
+    else ipAddresses = localIPv4Addresses();
+    return ipAddresses;
+  };
   const injector = createErrorInjector(config, random, logger.named('error_injector'));
   const client = createUpstreamClient(config.httpClient);
   const body = messageBody(config.message);
@@ -104,7 +112,7 @@ export function createFakeService(config: FakeServiceConfig, opts: FakeServiceOp
       logger.info('Finished handling request', { duration: formatGoDuration(process.hrtime.bigint() - startHr) });
     };
 
-    const resp: FakeResponse = { name: config.name, owner: config.owner, uri: req.url ?? '/', type: 'HTTP', ipAddresses, code: 0 };
+    const resp: FakeResponse = { name: config.name, owner: config.owner, uri: req.url ?? '/', type: 'HTTP', ipAddresses: addresses(), code: 0 };
 
     const injection = injector.next();
     if (injection.kind === 'fail') {

@@ -63,6 +63,11 @@ function admitService(svc: Resource<ServiceSpec>, existing: Resource<ServiceSpec
     } else spec.clusterIP = addresses.allocate('service');
     spec.clusterIPs = [spec.clusterIP];
   }
+  if (spec.type === 'LoadBalancer' || spec.type === 'NodePort') {
+    // Node ports as Kubernetes allocates them (30000-32767), kept across re-applies.
+    const prevPorts = existing?.spec?.ports ?? [];
+    spec.ports = (spec.ports ?? []).map((p) => ({ ...p, nodePort: p.nodePort ?? prevPorts.find((x) => x.port === p.port)?.nodePort ?? 30000 + Math.floor(Math.random() * 2768) }));
+  }
   spec.ports = (spec.ports ?? []).map((p) => ({ ...p, protocol: p.protocol ?? 'TCP', targetPort: p.targetPort ?? p.port }));
   const status = svc.status ?? existing?.status ?? { loadBalancer: {} };
   return { ...svc, spec, status };

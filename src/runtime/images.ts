@@ -4,11 +4,15 @@ export const LOCAL_COMMAND_ANNOTATION_PREFIX = 'local-command.weft.dev/';
 
 export type ImagePlan =
   | { kind: 'fake-service' }
+  | { kind: 'istiod' }
+  | { kind: 'proxy' }
   | { kind: 'tools' }
   | { kind: 'local-command'; command: string }
   | { kind: 'missing'; message: string };
 
 const FAKE_SERVICE = ['nicholasjackson/fake-service', 'rinormaloku/happy-service'];
+const ISTIOD = ['istio/pilot'];
+const PROXY = ['istio/proxyv2', 'istio/proxy'];
 const TOOLS = ['radial/busyboxplus', 'curlimages/curl', 'busybox', 'alpine', 'curlimages/curl-base', 'nicolaka/netshoot'];
 
 /** The repository part of an image reference: registry host and docker.io/library prefixes dropped, tag and digest dropped. */
@@ -28,11 +32,13 @@ export function planImage(image: string, containerName: string, annotations: Rec
   if (local !== undefined && local.trim() !== '') return { kind: 'local-command', command: local };
   const repo = imageRepository(image);
   if (FAKE_SERVICE.includes(repo)) return { kind: 'fake-service' };
+  if (ISTIOD.includes(repo)) return { kind: 'istiod' };
+  if (PROXY.includes(repo)) return { kind: 'proxy' };
   if (TOOLS.includes(repo)) return { kind: 'tools' };
   return {
     kind: 'missing',
     message:
-      `image "${image}" is not built into Weft (built in: ${[...FAKE_SERVICE, ...TOOLS].join(', ')}); ` +
+      `image "${image}" is not built into Weft (built in: ${[...FAKE_SERVICE, ...ISTIOD, ...PROXY, ...TOOLS].join(', ')}); ` +
       `to run a local command instead, annotate the pod with ${LOCAL_COMMAND_ANNOTATION_PREFIX}${containerName}: "<command>"`,
   };
 }

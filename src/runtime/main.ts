@@ -26,7 +26,14 @@ async function main(): Promise<void> {
   // Bind first: the API address claims this runtime's loopback block.
   const http = createServer();
   const block = await claimBlock(saved?.block, (host) => listenOn(http, host, API_PORT));
-  const runtime = new Runtime({ paths, block, ...(saved ? { snapshot: saved } : {}), hostPath: process.env.PATH ?? '/usr/bin:/bin' });
+  const runtime = new Runtime({
+    paths,
+    block,
+    ...(saved ? { snapshot: saved } : {}),
+    hostPath: process.env.PATH ?? '/usr/bin:/bin',
+    api: { host: `127.${block}.0.1`, port: API_PORT, token },
+    log,
+  });
   const info: RuntimeInfo = { pid: process.pid, host: `127.${block}.0.1`, port: API_PORT, block, startedAt: new Date().toISOString(), version: VERSION };
 
   let stopping = false;

@@ -15,6 +15,8 @@ export interface ReconcilerOptions {
   kubelet: Kubelet;
   netTablePath: string;
   mutatePod: PodMutator;
+  /** Runs after each pass (load balancers follow services). */
+  afterPass?: () => void;
 }
 
 export class Reconciler {
@@ -63,6 +65,7 @@ export class Reconciler {
       }
       reconcileEndpoints(store);
       this.writeNetTable();
+      this.o.afterPass?.();
     } finally {
       this.running = false;
     }

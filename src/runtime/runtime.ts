@@ -9,7 +9,12 @@ import { makeAdmission, AdmissionError, type Admission } from './admission.js';
 import { applySources, deleteSources, type ApplyRequest, type DeleteRequest } from './apply.js';
 import { ownedBy, isPodReady } from './controllers/deployment-controller.js';
 import { Kubelet } from './kubelet/kubelet.js';
-import { execSpec, imagePlanFor } from './kubelet/launch.js';
+import { execSpec, imagePlanFor, isMeshedPod, SIDECAR_NAME } from './kubelet/launch.js';
+import { ServiceProxy } from './service-proxy.js';
+import { shouldInject } from '../control-plane/inject/injection-policy.js';
+import { injectPod } from '../control-plane/inject/injector.js';
+import { defaultInjectionSettings } from '../control-plane/inject/injection-settings.js';
+import { VERSION } from '../version.js';
 import type { PodResource } from './kubelet/pod-worker.js';
 import type { StatePaths } from './paths.js';
 import { Reconciler } from './reconciler.js';
@@ -22,6 +27,9 @@ export interface RuntimeOptions {
   block: number;
   snapshot?: StoreSnapshot;
   hostPath: string;
+  /** The runtime's own API, handed to the control plane as Kubernetes hands istiod a service account. */
+  api: { host: string; port: number; token: string };
+  log?: (msg: string) => void;
 }
 
 export class NotFoundError extends AdmissionError {
@@ -37,6 +45,8 @@ export class Runtime {
   readonly admission: Admission;
   readonly addresses: AddressAllocator;
   private readonly reconciler: Reconciler;
+  private readonly serviceProxy: ServiceProxy;
+  readonly injection = defaultInjectionSettings(VERSION);
   private readonly persister: Persister;
 
   constructor(readonly o: RuntimeOptions) {
@@ -45,7 +55,12 @@ export class Runtime {
     this.addresses = new AddressAllocator(o.block);
     this.supervisor = new Supervisor(o.paths.pids, randomUUID());
     this.persister = new Persister(this.store, o.paths.state, () => ({ block: o.block }));
-    const mutatePod = (p: PodResource): PodResource => p;
+    // The sidecar injector, as istiod's webhook: pods of labelled namespaces (or that ask) get istio-proxy.
+    const injection = defaultInjectionSettings(VERSION);
+    const mutatePod = (p: PodResource): PodResource => {
+      const nsLabels = this.store.get('Namespace', undefined, p.metadata.namespace ?? 'default')?.metadata.labels;
+      return shouldInject(p, nsLabels) ? (injectPod(p, injection) as PodResource) : p;
+    };
     this.admission = makeAdmission(this.store, this.addresses, mutatePod);
     this.kubelet = new Kubelet({
       store: this.store,
@@ -54,8 +69,15 @@ export class Runtime {
       logsDir: o.paths.logs,
       netTablePath: o.paths.netTable,
       hostPath: o.hostPath,
+      // The app waits for its sidecar to be ready (holdApplicationUntilProxyStarts).
+      holdsOthers: (pod, c) => c.name === SIDECAR_NAME && isMeshedPod(pod) && pod.spec!.containers.length > 1,
+      extraEnv: (pod, c): Record<string, string> =>
+        imagePlanFor(pod, c).kind === 'istiod'
+          ? { WEFT_RUNTIME_API: `${o.api.host}:${o.api.port}`, WEFT_RUNTIME_TOKEN: o.api.token }
+          : {},
     });
-    this.reconciler = new Reconciler({ store: this.store, kubelet: this.kubelet, netTablePath: o.paths.netTable, mutatePod });
+    this.serviceProxy = new ServiceProxy(this.store, this.addresses, o.log ?? (() => undefined));
+    this.reconciler = new Reconciler({ store: this.store, kubelet: this.kubelet, netTablePath: o.paths.netTable, mutatePod, afterPass: () => void this.serviceProxy.sync() });
     for (const ns of ['default', 'kube-system', 'kube-public']) {
       if (!this.store.get('Namespace', undefined, ns)) this.store.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     }
@@ -168,8 +190,7 @@ export class Runtime {
 
   /** The address that is "localhost" inside a pod: where its app listens and port-forward connects. */
   localhostOf(pod: PodResource): string | undefined {
-    const c = pod.spec!.containers.find((x) => x.name === this.defaultContainer(pod)) ?? pod.spec!.containers[0]!;
-    return this.kubelet.isMeshedApp(pod, c) ? pod.status?.podLoopbackIP : pod.status?.podIP;
+    return isMeshedPod(pod) ? pod.status?.podLoopbackIP : pod.status?.podIP;
   }
 
   /** The container a command without -c goes to: the default-container annotation, else the first. */
@@ -200,6 +221,7 @@ export class Runtime {
 
   async shutdown(): Promise<void> {
     this.reconciler.stop();
+    this.serviceProxy.close();
     await this.kubelet.shutdown();
     await this.supervisor.stopAll(5000);
     this.persister.flush();

@@ -12,7 +12,7 @@ import { logs } from './logs.js';
 import { portForward } from './port-forward.js';
 import { rollout, scale } from './rollout.js';
 import { run } from './run.js';
-import { version } from './version.js';
+import { install, kubeInject, meshVersion, proxyStatus, uninstall } from './mesh.js';
 import { wait } from './wait.js';
 
 export const commands: Command[] = [
@@ -20,5 +20,6 @@ export const commands: Command[] = [
   get, describe, apply, create, del, label, annotate, run,
   rollout, scale,
   logs, exec, portForward, wait,
-  config, version,
+  install, uninstall, kubeInject, proxyStatus,
+  config, meshVersion,
 ];

@@ -9,6 +9,8 @@ import { kindInfo, resolveKindName } from '../../config/registry.js';
 import { AdmissionError } from '../admission.js';
 import type { Runtime } from '../runtime.js';
 import type { WatchEvent } from '../store/store.js';
+import type { Source } from '../../config/parse.js';
+import { kubeInject } from '../../control-plane/inject/kube-inject.js';
 import type { ApplyBody, DeleteBody, DeleteSourcesBody, ExecBody, LabelBody } from './protocol.js';
 
 const MAX_BODY = 32 * 1024 * 1024;
@@ -89,6 +91,16 @@ export function apiHandler(o: ApiServerOptions): RequestListener {
     'GET /v1/pod-target': (_req, _res, url) => {
       const pod = rt.resolvePod(url.searchParams.get('namespace') ?? 'default', url.searchParams.get('ref') ?? '');
       return { pod: pod.metadata.name, host: rt.localhostOf(pod) };
+    },
+    'POST /v1/kube-inject': async (req) => {
+      const b = await body<{ sources: Source[] }>(req);
+      requireSources(b.sources);
+      const warnings: string[] = [];
+      try {
+        return { text: kubeInject(b.sources, rt.injection, (w) => warnings.push(w)), warnings };
+      } catch (err) {
+        throw new HttpError(400, (err as Error).message);
+      }
     },
     'GET /v1/logs': (req, res, url) => streamLogs(rt, req, res, url),
     'GET /v1/watch': (req, res, url) => watchEvents(rt, req, res, url),

@@ -14,8 +14,8 @@ export interface KubeletOptions {
   logsDir: string;
   netTablePath: string;
   hostPath: string;
-  isMeshedApp?: PodWorkerDeps['isMeshedApp'];
   holdsOthers?: PodWorkerDeps['holdsOthers'];
+  extraEnv?: PodWorkerDeps['extraEnv'];
 }
 
 export class Kubelet {
@@ -41,10 +41,6 @@ export class Kubelet {
     if (key === '*') return JSON.stringify(data);
     return data[key];
   };
-
-  isMeshedApp(pod: PodResource, c: Container): boolean {
-    return (this.o.isMeshedApp ?? (() => false))(pod, c);
-  }
 
   worker(namespace: string, name: string): PodWorker | undefined {
     const pod = this.o.store.get('Pod', namespace, name);
@@ -109,7 +105,7 @@ export class Kubelet {
       netTablePath: this.o.netTablePath,
       hostPath: this.o.hostPath,
       lookup: this.lookup,
-      isMeshedApp: (p, c) => this.isMeshedApp(p, c),
+      extraEnv: this.o.extraEnv ?? (() => ({})),
       holdsOthers: this.o.holdsOthers ?? ((_p: PodResource, _c: Container) => false),
       onStatus: (w) => this.markDirty(w),
     };

@@ -12,6 +12,16 @@ import type { LaunchSpec } from '../supervisor.js';
 export const netShimUrl = pathToFileURL(distEntry('runtime/pod-net/shim.js')).href;
 export const fakeServiceMain = distEntry('samples/fake-service/main.js');
 export const curlMain = distEntry('tools/curl/main.js');
+export const istiodMain = distEntry('control-plane/main.js');
+export const proxyMain = distEntry('proxy/main.js');
+
+export const SIDECAR_NAME = 'istio-proxy';
+export const OUTBOUND_CAPTURE_PORT = 15001;
+
+/** A pod is in the mesh when it runs Weft's proxy as its istio-proxy container (sidecar or gateway). */
+export function isMeshedPod(pod: Resource<PodSpec>): boolean {
+  return (pod.spec?.containers ?? []).some((c) => c.name === SIDECAR_NAME && planImage(c.image, c.name, pod.metadata.annotations).kind === 'proxy');
+}
 export const guardScript = join(packageRoot, 'libexec', 'guard');
 export const shimsDir = join(packageRoot, 'libexec', 'shims');
 
@@ -29,13 +39,19 @@ export class LaunchError extends Error {
   }
 }
 
-export function podNetFor(pod: Resource<PodSpec, PodStatusFields>, netTablePath: string, meshedApp: boolean): PodNetEnv {
+export function podNetFor(pod: Resource<PodSpec, PodStatusFields>, netTablePath: string, container: Container): PodNetEnv {
   const status = pod.status ?? {};
   if (!status.podIP || !status.podLoopbackIP) throw new Error(`pod ${pod.metadata.name} has no address`);
-  // A pod with a sidecar keeps its app behind it: the app binds the pod's own loopback address and
-  // the sidecar owns the pod IP. Without one, the app binds the pod IP, which is also its localhost.
-  const ip = meshedApp ? status.podLoopbackIP : status.podIP;
-  return { bindIP: ip, localhostIP: ip, namespace: pod.metadata.namespace!, netTablePath };
+  const ns = pod.metadata.namespace!;
+  if (!isMeshedPod(pod)) {
+    // Without a sidecar the app binds the pod IP, which is also its localhost.
+    return { bindIP: status.podIP, localhostIP: status.podIP, namespace: ns, netTablePath };
+  }
+  // With one, the app stays behind it: apps bind the pod's own loopback address (its localhost) and the
+  // sidecar owns the pod IP. The apps' outbound connections are captured by the sidecar's listener.
+  const net: PodNetEnv = { bindIP: status.podLoopbackIP, localhostIP: status.podLoopbackIP, namespace: ns, netTablePath, podIPs: [status.podIP, status.podLoopbackIP] };
+  if (container.name !== SIDECAR_NAME) net.capture = `${status.podLoopbackIP}:${OUTBOUND_CAPTURE_PORT}`;
+  return net;
 }
 
 export function containerEnv(pod: Resource<PodSpec, PodStatusFields>, c: Container, lookup: KeyLookup): Record<string, string> {
@@ -134,6 +150,10 @@ export function launchSpecFor(
   switch (plan.kind) {
     case 'fake-service':
       return { argv: [process.execPath, '--import', netShimUrl, fakeServiceMain], env, cwd, node: true };
+    case 'istiod':
+      return { argv: [process.execPath, '--import', netShimUrl, istiodMain], env, cwd, node: true };
+    case 'proxy':
+      return { argv: [process.execPath, '--import', netShimUrl, proxyMain, ...(cmd.length ? cmd : ['proxy', 'sidecar'])], env, cwd, node: true };
     case 'tools': {
       // Busybox would exit at once without a command; an idle container is what a workshop wants from it.
       const argv = cmd.length > 0 ? cmd : ['sleep', 'infinity'];

@@ -26,8 +26,8 @@ export interface PodWorkerDeps {
   netTablePath: string;
   hostPath: string;
   lookup: KeyLookup;
-  /** Whether a container is an app kept behind a sidecar (set by injection in the mesh). */
-  isMeshedApp(pod: PodResource, c: Container): boolean;
+  /** Environment a container gets from the runtime itself (the control plane's API credentials). */
+  extraEnv(pod: PodResource, c: Container): Record<string, string>;
   /** Whether later containers wait for this one to be ready before they start. */
   holdsOthers(pod: PodResource, c: Container): boolean;
   onStatus(worker: PodWorker): void;
@@ -91,11 +91,11 @@ export class PodWorker {
   }
 
   net(c: Container) {
-    return podNetFor(this.pod, this.deps.netTablePath, this.deps.isMeshedApp(this.pod, c));
+    return podNetFor(this.pod, this.deps.netTablePath, c);
   }
 
   env(c: Container): Record<string, string> {
-    return { ...baseEnv(this.pod, this.net(c), this.deps.hostPath), ...containerEnv(this.pod, c, this.deps.lookup) };
+    return { ...baseEnv(this.pod, this.net(c), this.deps.hostPath), ...this.deps.extraEnv(this.pod, c), ...containerEnv(this.pod, c, this.deps.lookup) };
   }
 
   private launch(c: Container) {

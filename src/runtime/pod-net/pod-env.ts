@@ -7,6 +7,10 @@ export interface PodNetEnv {
   localhostIP: string;
   namespace: string;
   netTablePath: string;
+  /** Sidecar's outbound listener ("ip:port"): set for app containers of meshed pods, whose traffic it captures. */
+  capture?: string;
+  /** Addresses that stay local to the pod (never captured). */
+  podIPs?: string[];
 }
 
 export const POD_ENV = {
@@ -14,6 +18,8 @@ export const POD_ENV = {
   localhostIP: 'WEFT_POD_LOCALHOST_IP',
   namespace: 'WEFT_POD_NAMESPACE',
   netTablePath: 'WEFT_NET_TABLE',
+  capture: 'WEFT_CAPTURE',
+  podIPs: 'WEFT_POD_IPS',
 } as const;
 
 export function readPodNetEnv(env: NodeJS.ProcessEnv): PodNetEnv | undefined {
@@ -22,7 +28,9 @@ export function readPodNetEnv(env: NodeJS.ProcessEnv): PodNetEnv | undefined {
   const namespace = env[POD_ENV.namespace];
   const netTablePath = env[POD_ENV.netTablePath];
   if (!bindIP || !localhostIP || !namespace || !netTablePath) return undefined;
-  return { bindIP, localhostIP, namespace, netTablePath };
+  const capture = env[POD_ENV.capture];
+  const podIPs = env[POD_ENV.podIPs];
+  return { bindIP, localhostIP, namespace, netTablePath, ...(capture ? { capture } : {}), ...(podIPs ? { podIPs: podIPs.split(',') } : {}) };
 }
 
 export function podNetEnvVars(p: PodNetEnv): Record<string, string> {
@@ -31,5 +39,7 @@ export function podNetEnvVars(p: PodNetEnv): Record<string, string> {
     [POD_ENV.localhostIP]: p.localhostIP,
     [POD_ENV.namespace]: p.namespace,
     [POD_ENV.netTablePath]: p.netTablePath,
+    ...(p.capture ? { [POD_ENV.capture]: p.capture } : {}),
+    ...(p.podIPs ? { [POD_ENV.podIPs]: p.podIPs.join(',') } : {}),
   };
 }

@@ -72,6 +72,19 @@ export class PodNetwork {
     return { host: ep.slice(0, colon), port: Number(ep.slice(colon + 1)) };
   }
 
+  /**
+   * In a meshed pod, where an app's connection really goes: its sidecar's outbound listener, told the
+   * original destination. Connections within the pod are not captured. Undefined when not captured.
+   */
+  capture(host: string, port: number): { via: Destination; original: Destination } | undefined {
+    const cap = this.env.capture;
+    if (!cap) return undefined;
+    const ip = this.lookup(host)?.[0] ?? host;
+    if (ip === this.env.localhostIP || this.env.podIPs?.includes(ip) || ip.startsWith('127.0.0.')) return undefined;
+    const colon = cap.lastIndexOf(':');
+    return { via: { host: cap.slice(0, colon), port: Number(cap.slice(colon + 1)) }, original: { host: ip, port } };
+  }
+
   /** The address a server asking for host should bind. */
   bindAddress(host: string | undefined): string {
     if (host === undefined || this.isLocal(host)) return this.env.bindIP;

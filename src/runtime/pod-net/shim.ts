@@ -5,6 +5,7 @@
 
 import dns from 'node:dns';
 import net from 'node:net';
+import tls from 'node:tls';
 import { syncBuiltinESMExports } from 'node:module';
 import { PodNetwork } from './pod-network.js';
 import { readPodNetEnv } from './pod-env.js';
@@ -39,12 +40,37 @@ function install(pod: PodNetwork): void {
       args = cb ? [opts, cb] : [opts];
     }
     if (opts && opts.path == null && opts.port !== undefined) {
-      const dest = pod.route(opts.host ?? 'localhost', Number(opts.port));
+      const host = opts.host ?? 'localhost';
+      const captured = this instanceof tls.TLSSocket ? undefined : pod.capture(host, Number(opts.port));
+      if (captured) {
+        // Like iptables' REDIRECT to the sidecar, with the original destination said up front.
+        opts.host = captured.via.host;
+        opts.port = captured.via.port;
+        const r = origConnect.apply(this, args);
+        this.write(`PROXY TCP4 ${pod.env.bindIP} ${captured.original.host} 0 ${captured.original.port}\r\n`);
+        return r;
+      }
+      const dest = pod.route(host, Number(opts.port));
       opts.host = dest.host;
       opts.port = dest.port;
     }
     return origConnect.apply(this, args);
   } as typeof net.Socket.prototype.connect;
+
+  // TLS clients: capture the plain socket underneath, so the header is not encrypted.
+  const origTlsConnect = tls.connect as unknown as AnyFn;
+  (tls as { connect: unknown }).connect = function patchedTlsConnect(...args: unknown[]) {
+    const first = args[0];
+    const o = (typeof first === 'object' && first !== null ? first : typeof args[1] === 'object' && args[1] !== null ? args[1] : {}) as tls.ConnectionOptions;
+    const port = typeof first === 'number' ? first : Number(o.port ?? 443);
+    const host = typeof args[1] === 'string' ? args[1] : o.host ?? 'localhost';
+    if (!o.socket && pod.capture(host, port)) {
+      const socket = net.connect({ host, port });
+      const cb = args.find((a) => typeof a === 'function');
+      return origTlsConnect.call(tls, { ...o, host, port, socket, servername: o.servername ?? (net.isIP(host) ? undefined : host) }, cb);
+    }
+    return origTlsConnect.apply(tls, args);
+  };
 
   const origListen = net.Server.prototype.listen as unknown as AnyFn;
   net.Server.prototype.listen = function patchedListen(this: net.Server, ...args: unknown[]) {

@@ -3,9 +3,10 @@
 // so redirects and later URLs reuse a kept-alive HTTP/1.1 connection as curl
 // does.
 
+import dns from 'node:dns';
 import net from 'node:net';
 import { CurlCode, CurlError } from './curl-error.js';
-import { isResolveError, strerror, errorCode, type SystemError } from './socket-errors.js';
+import { strerror, errorCode, type SystemError } from './socket-errors.js';
 import type { SocketReader } from './socket-reader.js';
 import { startTls, type TlsSettings } from './tls-layer.js';
 import type { Trace } from './trace.js';
@@ -91,6 +92,29 @@ const elapsedMs = (since: bigint): number => Number((process.hrtime.bigint() - s
 const elapsedSeconds = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e9;
 const bracketed = (ip: string): string => (net.isIPv6(ip) ? `[${ip}]` : ip);
 
+function lookupAll(host: string, family: 4 | 6 | undefined): Promise<string[]> {
+  if (net.isIP(host)) return Promise.resolve([host]);
+  return new Promise((resolve, reject) => {
+    dns.lookup(host, { all: true, family: family ?? 0 }, (err, found) => {
+      if (err) reject(err);
+      else if (!Array.isArray(found) || found.length === 0) reject(new Error('no addresses'));
+      else resolve(found.map((a) => a.address));
+    });
+  });
+}
+
+function connectSocket(socket: net.Socket, address: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      socket.off('error', onError);
+      resolve();
+    });
+    socket.connect({ host: address, port });
+  });
+}
+
 /**
  * Connects for `params.url`. Every failure is a CurlError: 6 lookup, 7 TCP,
  * 28 timeout, 35/58/60/77 TLS. The connection number is taken before the
@@ -104,16 +128,10 @@ export async function openConnection(
 ): Promise<Connection> {
   const { url } = params;
   const target = params.resolvedAddress ?? url.host;
-  const needsLookup = net.isIP(target) === 0;
   if (params.resolvedAddress) trace.info(`Hostname ${url.host} was found in DNS cache`);
 
-  let phase: 'resolve' | 'connect' | 'tls' = needsLookup ? 'resolve' : 'connect';
-  let lookedUp: string | undefined;
-  let timeNameLookup = 0;
-  let attemptFailureShown = false;
-  const socket = new net.Socket();
-  pool.track(socket);
-
+  let phase: 'resolve' | 'connect' | 'tls' = 'resolve';
+  let socket: net.Socket | undefined;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -127,75 +145,58 @@ export async function openConnection(
                 CurlCode.OPERATION_TIMEDOUT,
                 `Failed to connect to ${url.host} port ${url.port} after ${ms} ms: Timeout was reached`,
               );
-      socket.destroy();
+      socket?.destroy();
       reject(err);
     }, Math.max(0, params.timeoutMs));
   });
 
-  const tcp = new Promise<void>((resolve, reject) => {
-    socket.on('lookup', (err: Error | null, address: string) => {
-      if (err) return;
-      if (lookedUp === undefined) {
-        lookedUp = address;
-        timeNameLookup = elapsedSeconds(params.startedAt);
-      }
-      phase = 'connect';
-    });
-    socket.on('connectionAttempt', (ip: string) => {
-      phase = 'connect';
-      trace.info(`  Trying ${bracketed(displayIp(ip))}:${url.port}...`);
-    });
-    socket.on('connectionAttemptFailed', (ip: string, _port: number, _family: number, err: SystemError) => {
-      attemptFailureShown = true;
-      trace.info(`connect to ${displayIp(ip)} port ${url.port} failed: ${strerror(errorCode(err))}`);
-    });
-    const onError = (err: SystemError): void => {
-      if (isResolveError(err)) {
-        reject(new CurlError(CurlCode.COULDNT_RESOLVE_HOST, `Could not resolve host: ${url.host}`));
-        return;
-      }
-      if (!attemptFailureShown) {
-        trace.info(`connect to ${displayIp(target)} port ${url.port} failed: ${strerror(errorCode(err))}`);
-      }
-      reject(
-        new CurlError(
-          CurlCode.COULDNT_CONNECT,
-          `Failed to connect to ${url.host} port ${url.port} after ${elapsedMs(params.startedAt)} ms: Couldn't connect to server`,
-        ),
-      );
-    };
-    socket.once('error', onError);
-    socket.once('connect', () => {
-      socket.off('error', onError);
-      // Later errors surface through whoever reads the socket next.
-      socket.on('error', () => undefined);
-      resolve();
-    });
-    if (!needsLookup) timeNameLookup = elapsedSeconds(params.startedAt);
-    socket.connect({ host: target, port: url.port, family: params.family });
-  });
-
-  // The runtime may rewrite where a socket really goes; report the address
-  // the name resolved to, as curl would see it inside the mesh.
-  function displayIp(ip: string): string {
-    if (!needsLookup) return target;
-    return lookedUp ?? ip;
-  }
-
   try {
-    await Promise.race([tcp, timeout]);
-    const remoteIp = displayIp(socket.remoteAddress ?? target);
+    // Resolve first, through dns.lookup (which the pod runtime answers), so
+    // -v and %{remote_ip} show the address the name has inside the mesh even
+    // when the runtime then steers the socket to an endpoint.
+    const addresses = await Promise.race([lookupAll(target, params.family), timeout]).catch((err: unknown) => {
+      if (err instanceof CurlError) throw err;
+      throw new CurlError(CurlCode.COULDNT_RESOLVE_HOST, `Could not resolve host: ${url.host}`);
+    });
+    const timeNameLookup = elapsedSeconds(params.startedAt);
+    phase = 'connect';
+
+    let remoteIp: string | undefined;
+    for (const address of addresses) {
+      trace.info(`  Trying ${bracketed(address)}:${url.port}...`);
+      const attempt = new net.Socket();
+      socket = attempt;
+      pool.track(attempt);
+      try {
+        await Promise.race([connectSocket(attempt, address, url.port), timeout]);
+        remoteIp = address;
+        break;
+      } catch (err) {
+        if (err instanceof CurlError) throw err;
+        attempt.destroy();
+        trace.info(`connect to ${address} port ${url.port} failed: ${strerror(errorCode(err as SystemError))}`);
+      }
+    }
+    if (remoteIp === undefined || !socket) {
+      throw new CurlError(
+        CurlCode.COULDNT_CONNECT,
+        `Failed to connect to ${url.host} port ${url.port} after ${elapsedMs(params.startedAt)} ms: Couldn't connect to server`,
+      );
+    }
+    // Later errors surface through whoever reads the socket next.
+    socket.on('error', () => undefined);
     trace.info(`Connected to ${url.host} (${remoteIp}) port ${url.port} (#${id})`);
     const timeConnect = elapsedSeconds(params.startedAt);
     socket.setNoDelay(true);
 
-    let top: net.Socket = socket;
+    const tcp = socket;
+    let top: net.Socket = tcp;
     let alpn: string | false = false;
     let verifyResult = 0;
     let timeAppConnect = 0;
     if (params.tls) {
       phase = 'tls';
-      const secured = await Promise.race([startTls(socket, url.host, url.port, params.tls, trace), timeout]);
+      const secured = await Promise.race([startTls(tcp, url.host, url.port, params.tls, trace), timeout]);
       top = secured.socket;
       pool.track(top);
       alpn = secured.alpn;
@@ -209,8 +210,8 @@ export async function openConnection(
       socket: top,
       remoteIp,
       remotePort: url.port,
-      localIp: socket.localAddress ?? '',
-      localPort: socket.localPort ?? 0,
+      localIp: tcp.localAddress ?? '',
+      localPort: tcp.localPort ?? 0,
       alpn,
       verifyResult,
       timeNameLookup,
@@ -218,7 +219,7 @@ export async function openConnection(
       timeAppConnect,
     };
   } catch (err) {
-    socket.destroy();
+    socket?.destroy();
     throw err;
   } finally {
     clearTimeout(timer);

@@ -36,6 +36,8 @@ export interface CurlOptions {
   method?: string;
   headers: string[];
   data: DataPart[];
+  /** -F and --form-string parts, in order; `literal` is --form-string. */
+  form: Array<{ spec: string; literal: boolean }>;
   /** -G: data goes into the query string instead of a body. */
   get: boolean;
   uploadFile?: string;
@@ -100,6 +102,7 @@ export function defaultOptions(): CurlOptions {
     method: undefined,
     headers: [],
     data: [],
+    form: [],
     get: false,
     compressed: false,
     fail: false,

@@ -24,6 +24,8 @@ export interface ExchangeRequest {
   headOnly: boolean;
   /** HTTP/1.x minor version to put on the request line. */
   http1Version: '1.0' | '1.1';
+  /** A -T upload: curl notes in -v when its body has gone out. */
+  upload: boolean;
 }
 
 export interface ExchangeOutcome {

@@ -20,24 +20,54 @@ export async function exchangeHttp1(
   const headBytes = Buffer.from(head, 'latin1');
   const body = req.spec.body;
 
-  trace.headerOut(head);
-  conn.socket.write(body ? Buffer.concat([headBytes, body]) : headBytes);
-  if (body && body.length > 0) {
+  // With Expect: 100-continue the body waits for the server's go-ahead (or a second).
+  const expect = req.spec.expectContinue && body !== undefined && body.length > 0;
+  let bodySent = !expect;
+  const noteBody = (): void => {
+    if (!body || body.length === 0) return;
     trace.dataOut(body.length);
     meter.setUploadSize(body.length);
     meter.addUploaded(body.length);
+  };
+  const sendHeldBody = (): void => {
+    if (bodySent || !body) return;
+    bodySent = true;
+    conn.socket.write(body);
+    noteBody();
+    trace.info('We are completely uploaded and fine');
+  };
+
+  trace.headerOut(head);
+  conn.socket.write(body && !expect ? Buffer.concat([headBytes, body]) : headBytes);
+  if (!expect) {
+    noteBody();
+    if (req.upload) trace.info('We are completely uploaded and fine');
   }
   handler.onRequestSent(headBytes.length + (body?.length ?? 0));
+  if (expect && !(await reader.waitForData(1000))) {
+    trace.info('Done waiting for 100-continue');
+    sendHeldBody();
+  }
 
   const parser = new Http1ResponseParser(req.headOnly);
   let action: BodyAction = 'deliver';
   let finalHead: ResponseHead | undefined;
 
-  const handle = async (events: ReturnType<Http1ResponseParser['push']>): Promise<boolean> => {
+  // rawBody: body bytes this read carried, noted in -v after any head lines it also carried.
+  const handle = async (events: ReturnType<Http1ResponseParser['push']>, rawBody = 0): Promise<boolean> => {
+    let noted = false;
+    const note = (): void => {
+      if (!noted) trace.dataIn(rawBody);
+      noted = true;
+    };
     for (const ev of events) {
+      if (ev.type !== 'head') note();
       if (ev.type === 'head') {
-        for (const line of ev.head.lines) trace.headerIn(line);
         const final = ev.head.status < 100 || ev.head.status >= 200 || ev.head.status === 101;
+        if (ev.head.version === '1.0') trace.info('HTTP 1.0, assume close after body');
+        // curl leaves the blank line after an interim response out of -v.
+        for (const line of final ? ev.head.lines : ev.head.lines.slice(0, -1)) trace.headerIn(line);
+        if (!final && ev.head.status === 100) sendHeldBody();
         const chosen = await handler.onHead(ev.head, final);
         if (final) {
           finalHead = ev.head;
@@ -45,10 +75,10 @@ export async function exchangeHttp1(
           if (action === 'stop') return true;
         }
       } else if (ev.type === 'body') {
-        trace.dataIn(ev.data.length);
         if (action === 'deliver') await handler.onBody(ev.data);
       }
     }
+    note();
     return false;
   };
 
@@ -65,7 +95,9 @@ export async function exchangeHttp1(
     }
     let stop: boolean;
     try {
-      stop = await handle(parser.push(chunk));
+      const bodyBefore = parser.rawBodyBytes;
+      const events = parser.push(chunk);
+      stop = await handle(events, parser.rawBodyBytes - bodyBefore);
     } catch (err) {
       if (err instanceof CurlError) throw err;
       throw transferError(err as SystemError);
@@ -78,6 +110,7 @@ export async function exchangeHttp1(
   reader.unshift(parser.leftover);
   const connection = field(finalHead, 'connection')?.toLowerCase() ?? '';
   const reusable =
+    bodySent &&
     parser.done &&
     !parser.closeDelimited &&
     !reader.exhausted &&

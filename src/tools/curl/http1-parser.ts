@@ -45,8 +45,15 @@ export class Http1ResponseParser {
   finalHead: ResponseHead | undefined;
   /** Bytes after the end of the message, belonging to nothing. */
   leftover: Buffer = Buffer.alloc(0);
+  /** Head bytes consumed so far, 1xx heads included. */
+  private headBytes = 0;
 
   constructor(private readonly headRequest: boolean) {}
+
+  /** Body bytes as they came off the wire (chunk framing included), which is what -v counts. */
+  get rawBodyBytes(): number {
+    return this.received - this.headBytes - this.buffer.length - this.leftover.length;
+  }
 
   get done(): boolean {
     return this.state === 'done';
@@ -151,6 +158,7 @@ export class Http1ResponseParser {
     if (line === undefined) return false;
     this.lines.push(line);
     this.headSize += line.length;
+    this.headBytes += line.length;
     if (this.lines.length > 1 && (line === '\r\n' || line === '\n')) {
       const head = this.buildHead();
       events.push({ type: 'head', head });

@@ -53,17 +53,19 @@ function rawFromHeaders(headers: http2.IncomingHttpHeaders): string[] {
 interface Watch {
   socketEnded: boolean;
   socketError: SystemError | undefined;
+  /** node:http2 gave up on the session itself, e.g. the peer does not speak HTTP/2. */
+  sessionError: SystemError | undefined;
 }
 
 function streamFailure(stream: http2.ClientHttp2Stream | undefined, watch: Watch, err: unknown, gotHead: boolean): CurlError {
   if (err instanceof CurlError) return err;
   if (watch.socketError) return transferError(watch.socketError);
+  // A peer that answers the preface with something else: curl sees no usable reply.
+  const protocolError = watch.sessionError ?? ((err as SystemError | undefined)?.code === 'ERR_HTTP2_ERROR' ? err : undefined);
+  if (!gotHead && protocolError) return new CurlError(CurlCode.GOT_NOTHING, 'Empty reply from server');
   const rst = stream?.rstCode;
   if (!watch.socketEnded && rst !== undefined && rst !== 0 && rst !== http2.constants.NGHTTP2_CANCEL) {
     return new CurlError(CurlCode.HTTP2_STREAM, `HTTP/2 stream 1 was not closed cleanly: ${H2_ERRORS[rst] ?? 'unknown'} (err ${rst})`);
-  }
-  if (!gotHead && (err as SystemError | undefined)?.code === 'ERR_HTTP2_ERROR') {
-    return new CurlError(CurlCode.GOT_NOTHING, 'Empty reply from server');
   }
   return new CurlError(CurlCode.PARTIAL_FILE, 'HTTP/2 stream 1 was not closed cleanly before end of the underlying stream');
 }
@@ -77,11 +79,11 @@ export async function exchangeHttp2(
   const { trace, meter } = tools;
   const { spec } = req;
   const socket = conn.socket;
-  const watch: Watch = { socketEnded: false, socketError: undefined };
+  const watch: Watch = { socketEnded: false, socketError: undefined, sessionError: undefined };
   socket.once('end', () => {
     watch.socketEnded = true;
   });
-  socket.once('error', (err: SystemError) => {
+  socket.on('error', (err: SystemError) => {
     watch.socketError ??= err;
   });
 
@@ -92,7 +94,9 @@ export async function exchangeHttp2(
   const session = http2.connect(`${spec.url.scheme}://${spec.url.hostLiteral}:${spec.url.port}`, {
     createConnection: () => socket,
   });
-  session.on('error', () => undefined);
+  session.on('error', (err: SystemError) => {
+    watch.sessionError ??= err;
+  });
 
   const outgoing: http2.OutgoingHttpHeaders = {};
   for (const [name, value] of fields) {

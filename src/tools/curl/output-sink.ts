@@ -23,9 +23,23 @@ const writeFailed = (): CurlError => new CurlError(CurlCode.WRITE_ERROR, 'Failur
 
 async function writeTo(stream: Writable, chunk: Buffer): Promise<void> {
   if (stream.destroyed || stream.writableEnded) throw writeFailed();
-  if (!stream.write(chunk)) {
-    await Promise.race([once(stream, 'drain'), once(stream, 'close').then(() => Promise.reject(writeFailed()))]);
-  }
+  if (stream.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = (): void => {
+      stream.off('drain', onDrain);
+      stream.off('close', onClose);
+    };
+    const onDrain = (): void => {
+      done();
+      resolve();
+    };
+    const onClose = (): void => {
+      done();
+      reject(writeFailed());
+    };
+    stream.on('drain', onDrain);
+    stream.on('close', onClose);
+  });
 }
 
 export function streamSink(stream: Writable): OutputSink {

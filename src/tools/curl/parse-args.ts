@@ -15,7 +15,11 @@ interface OptionSpec {
 }
 
 /** How curl names the request methods when two of them clash. */
-type MethodSource = 'POST (-d, --data)' | 'HEAD (-I, --head)' | 'PUT (-T, --upload-file)' | 'GET (-G, --get)';
+type MethodSource =
+  | 'POST (-d, --data)'
+  | 'HEAD (-I, --head)'
+  | 'PUT (-T, --upload-file)'
+  | 'multipart formpost (-F, --form)';
 
 const bool = (long: string, short: string | undefined, set: (o: CurlOptions, on: boolean) => void): OptionSpec => ({
   long,
@@ -83,6 +87,8 @@ const OPTIONS: OptionSpec[] = [
   data('data-raw', undefined, 'raw'),
   data('data-urlencode', undefined, 'urlencode'),
   data('json', undefined, 'json'),
+  value('form', 'F', (o, v) => o.form.push({ spec: v, literal: false })),
+  value('form-string', undefined, (o, v) => o.form.push({ spec: v, literal: true })),
   bool('get', 'G', (o, on) => (o.get = on)),
   value('upload-file', 'T', (o, v) => (o.uploadFile = v)),
   value('user-agent', 'A', (o, v) => (o.userAgent = v)),
@@ -181,24 +187,8 @@ function findLong(name: string, flag: string): OptionSpec | undefined {
 export function parseCurlArgs(argv: string[]): CurlOptions {
   const opts = defaultOptions();
   if (argv.length === 0) throw new CurlUsageError('');
-  const methods: MethodSource[] = [];
-  const noteMethod = (source: MethodSource): void => {
-    const other = methods.find((m) => m !== source && !(m.startsWith('GET') || source.startsWith('GET')));
-    if (other) {
-      throw new CurlUsageError(
-        'method conflict',
-        formatWarning(`You can only select one HTTP request method! You asked for both ${other} and ${source}.`),
-      );
-    }
-    if (!methods.includes(source)) methods.push(source);
-  };
-
   const applyOne = (spec: OptionSpec, val: string, on: boolean, flag: string): void => {
     spec.apply(opts, val, on, flag);
-    if (!on) return;
-    if (spec.long === 'head') noteMethod('HEAD (-I, --head)');
-    if (spec.long.startsWith('data') || spec.long === 'json') noteMethod('POST (-d, --data)');
-    if (spec.long === 'upload-file') noteMethod('PUT (-T, --upload-file)');
   };
 
   let endOfOptions = false;
@@ -257,5 +247,26 @@ export function parseCurlArgs(argv: string[]): CurlOptions {
 
   if (opts.help || opts.manual || opts.version) return opts;
   if (opts.urls.length === 0) throw new CurlUsageError('no URL specified!');
+  checkMethods(opts);
   return opts;
+}
+
+/**
+ * curl settles -d and -T after reading the whole line, so a clash is worded
+ * as "both <body method> and <earlier one>" whatever the argument order.
+ */
+function checkMethods(opts: CurlOptions): void {
+  const clash = (wanted: MethodSource, existing: MethodSource): never => {
+    throw new CurlUsageError(
+      'method conflict',
+      formatWarning(`You can only select one HTTP request method! You asked for both ${wanted} and ${existing}.`),
+    );
+  };
+  const hasData = opts.data.length > 0 && !opts.get;
+  const hasForm = opts.form.length > 0;
+  if (hasForm && opts.head) clash('multipart formpost (-F, --form)', 'HEAD (-I, --head)');
+  if (hasForm && hasData) clash('POST (-d, --data)', 'multipart formpost (-F, --form)');
+  if (opts.head && opts.uploadFile !== undefined) clash('PUT (-T, --upload-file)', 'HEAD (-I, --head)');
+  if (opts.head && hasData) clash('POST (-d, --data)', 'HEAD (-I, --head)');
+  if (opts.uploadFile !== undefined && hasData) clash('POST (-d, --data)', 'PUT (-T, --upload-file)');
 }

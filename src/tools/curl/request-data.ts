@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { CurlCode, CurlError } from './curl-error.js';
 import type { CurlOptions, DataPart } from './curl-options.js';
+import { buildForm, type FormBody } from './multipart-form.js';
 
 export interface RequestPayload {
   /** -d style data joined with '&' (or concatenated for --json). */
@@ -13,15 +14,19 @@ export interface RequestPayload {
   json: boolean;
   /** -T contents and the file name, for URLs ending in '/'. */
   upload?: { body: Buffer; name: string };
+  /** -F parts, already encoded. */
+  form?: FormBody;
 }
 
-/** curl_easy_escape(): everything but unreserved characters becomes %XX. */
+/** --data-urlencode: unreserved characters stay, space becomes '+', the rest %XX. */
 export function urlEncode(text: string | Buffer): string {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   let out = '';
   for (const b of bytes) {
     const ch = String.fromCharCode(b);
-    out += /[A-Za-z0-9\-._~]/.test(ch) ? ch : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (/[A-Za-z0-9\-._~]/.test(ch)) out += ch;
+    else if (ch === ' ') out += '+';
+    else out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
@@ -84,6 +89,14 @@ export async function readPayload(opts: CurlOptions, reader: PayloadReader): Pro
       pieces.push(await reader.part(part));
     }
     payload.data = Buffer.concat(pieces);
+  }
+  if (opts.form.length > 0) {
+    payload.form = await buildForm(opts.form, async (name) => {
+      if (name === '-') return reader.file(name);
+      const contents = await fs.promises.readFile(name).catch(() => undefined);
+      if (!contents) throw new CurlError(CurlCode.READ_ERROR, 'Failed to open/read local data from file/application');
+      return contents;
+    });
   }
   if (opts.uploadFile !== undefined) {
     const file = opts.uploadFile;

@@ -30,6 +30,8 @@ export interface RequestSpec {
   otherHost: boolean;
   body?: Buffer;
   contentType?: string;
+  /** Send "Expect: 100-continue" and hold the body back until the server agrees. */
+  expectContinue: boolean;
 }
 
 interface CustomHeader {
@@ -96,6 +98,7 @@ export function buildHeaderLines(spec: RequestSpec): HeaderLine[] {
   if (spec.body !== undefined) {
     lines.push(...builtIn('Content-Length', String(spec.body.length)));
     lines.push(...builtIn('Content-Type', spec.contentType));
+    if (spec.expectContinue) lines.push(...builtIn('Expect', '100-continue'));
   }
   return lines;
 }

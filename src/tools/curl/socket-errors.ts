@@ -38,11 +38,6 @@ export function strerror(code: string | undefined): string {
   return (code && STRERROR[code]) || 'Unknown error';
 }
 
-export function isResolveError(err: SystemError): boolean {
-  const code = errorCode(err);
-  return err.syscall === 'getaddrinfo' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NODATA';
-}
-
 /** OpenSSL's packed error, e.g. "error:0A00010B:SSL routines::wrong version number". */
 function openSslDetail(err: SystemError): string | undefined {
   const hex = /error:([0-9A-Fa-f]{8}):/.exec(err.message)?.[1];

@@ -44,6 +44,20 @@ export class SocketReader {
     }
   }
 
+  /** Resolves true once something can be read (or the peer is gone), false after `ms`. */
+  async waitForData(ms: number): Promise<boolean> {
+    if (this.queue.length > 0 || this.ended || this.failure) return true;
+    this.socket.resume();
+    let timer: NodeJS.Timeout | undefined;
+    const arrived = await new Promise<boolean>((resolve) => {
+      this.wake = () => resolve(true);
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    clearTimeout(timer);
+    if (!arrived) this.wake = undefined;
+    return arrived;
+  }
+
   /** Puts back bytes read past the end of a response. */
   unshift(chunk: Buffer): void {
     if (chunk.length > 0) this.queue.unshift(chunk);

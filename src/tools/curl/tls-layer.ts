@@ -127,7 +127,8 @@ function handshakeLines(version: string, clientCert: boolean): string[] {
   }
   const v = version.replace('TLSv1', 'TLSv1.0').replace('TLSv1.0.', 'TLSv1.');
   return [
-    `${v} (IN), TLS handshake, Server hello (2):`,
+    // OpenSSL still labels the hello with the version it offered.
+    'TLSv1.3 (IN), TLS handshake, Server hello (2):',
     `${v} (IN), TLS handshake, Certificate (11):`,
     `${v} (IN), TLS handshake, Server key exchange (12):`,
     ...(clientCert ? [`${v} (IN), TLS handshake, Request CERT (13):`] : []),
@@ -137,7 +138,6 @@ function handshakeLines(version: string, clientCert: boolean): string[] {
     ...(clientCert ? [`${v} (OUT), TLS handshake, CERT verify (15):`] : []),
     `${v} (OUT), TLS change cipher, Change cipher spec (1):`,
     `${v} (OUT), TLS handshake, Finished (20):`,
-    `${v} (IN), TLS change cipher, Change cipher spec (1):`,
     `${v} (IN), TLS handshake, Finished (20):`,
   ];
 }
@@ -156,6 +156,8 @@ export async function startTls(
   const options: tls.ConnectionOptions = {
     socket,
     rejectUnauthorized: false,
+    // Names are checked below, after the chain, so the message can be curl's.
+    checkServerIdentity: () => undefined,
     ALPNProtocols: settings.alpn,
     minVersion: settings.minVersion,
     maxVersion: settings.maxVersion,
@@ -196,6 +198,10 @@ export async function startTls(
   });
 
   const version = secure.getProtocol() ?? 'TLSv1.3';
+  if (version === 'TLSv1.3') {
+    // Session tickets arrive after the handshake, usually just before the response.
+    secure.on('session', () => trace.info('TLSv1.3 (IN), TLS handshake, Newsession Ticket (4):'));
+  }
   const failure = secure.authorizationError as unknown;
   const failureCode = failure instanceof Error ? (failure as SystemError).code : (failure as string | undefined);
   const [verifyNumber, verifyText] = failureCode ? (VERIFY_ERRORS[failureCode] ?? [1, String(failureCode)]) : [0, 'ok'];

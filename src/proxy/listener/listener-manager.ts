@@ -1,0 +1,192 @@
+// Opens and closes the proxy's listeners to match its configuration: the outbound capture listener,
+// one inbound listener per pod port, and the gateway's server ports. Each accepted connection is
+// labelled (direction, original destination, route) and handed to HTTP or TCP handling.
+
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createH2Server, type Http2Server } from 'node:http2';
+import { createServer, type Server, type Socket } from 'node:net';
+import { PASSTHROUGH_CLUSTER, type ProxyConfig, type Protocol } from '../../xds/proxy-config.js';
+import { CONNECTION_INFO, type ConnectionInfo, type HttpConnectionManager } from '../http/http-connection-manager.js';
+import { proxyTcp } from '../network/tcp-proxy.js';
+import type { ProxyState } from '../proxy-state.js';
+import { readProxyHeader } from './proxy-protocol.js';
+import { sniff } from './sniff.js';
+
+export const OUTBOUND_CAPTURE_PORT = 15001;
+const SNIFF_TIMEOUT_MS = 5000;
+
+interface Bound {
+  key: string;
+  servers: Server[];
+}
+
+export interface ListenerAddresses {
+  podIP: string;
+  loopbackIP: string;
+}
+
+export class ListenerManager {
+  private readonly bound = new Map<string, Bound>();
+  private readonly http1: HttpServer;
+  private readonly http2: Http2Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly state: ProxyState, hcm: HttpConnectionManager, private readonly addrs: ListenerAddresses) {
+    const handler = hcm.handle.bind(hcm);
+    this.http1 = createHttpServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 300_000 }, handler);
+    this.http2 = createH2Server({}, handler);
+  }
+
+  /** Brings listeners in line with the config; throws (and leaves the old ones) if a port cannot be bound. */
+  async apply(config: ProxyConfig): Promise<void> {
+    const wanted = new Map<string, { host: string; port: number; onConnection: (s: Socket) => void }>();
+    if (config.role === 'sidecar') {
+      wanted.set(`outbound:${OUTBOUND_CAPTURE_PORT}`, { host: this.addrs.loopbackIP, port: OUTBOUND_CAPTURE_PORT, onConnection: (s) => this.onOutbound(s) });
+      for (const ip of config.inbound) {
+        wanted.set(`inbound:${ip.port}:${ip.protocol}:${ip.cluster}`, {
+          host: this.addrs.podIP,
+          port: ip.port,
+          onConnection: (s) => this.onInbound(s, ip.port),
+        });
+      }
+    }
+    for (const g of config.gateway) {
+      wanted.set(`gateway:${g.port}:${g.route}`, { host: this.addrs.podIP, port: g.port, onConnection: (s) => this.onGateway(s, g.port) });
+    }
+    const opened: Bound[] = [];
+    try {
+      for (const [key, w] of wanted) {
+        if (this.bound.has(key)) continue;
+        // A port changing protocol keeps its number: close the old listener of that port first.
+        for (const [oldKey, b] of this.bound) {
+          if (!wanted.has(oldKey) && portOf(oldKey) === w.port) {
+            await closeAll(b.servers);
+            this.bound.delete(oldKey);
+          }
+        }
+        const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (s) => {
+          this.sockets.add(s);
+          s.once('close', () => this.sockets.delete(s));
+          s.on('error', () => undefined);
+          w.onConnection(s);
+        });
+        await listen(server, w.port, w.host);
+        const b = { key, servers: [server] };
+        opened.push(b);
+        this.bound.set(key, b);
+      }
+    } catch (err) {
+      for (const b of opened) {
+        await closeAll(b.servers);
+        this.bound.delete(b.key);
+      }
+      throw err;
+    }
+    for (const [key, b] of this.bound) {
+      if (!wanted.has(key)) {
+        await closeAll(b.servers);
+        this.bound.delete(key);
+      }
+    }
+  }
+
+  private info(s: Socket, direction: ConnectionInfo['direction'], extra: Partial<ConnectionInfo>): ConnectionInfo {
+    const info: ConnectionInfo = {
+      direction,
+      localAddress: `${s.localAddress}:${s.localPort}`,
+      remoteAddress: `${s.remoteAddress}:${s.remotePort}`,
+      ...extra,
+    };
+    (s as unknown as Record<symbol, ConnectionInfo>)[CONNECTION_INFO] = info;
+    return info;
+  }
+
+  private async onOutbound(s: Socket): Promise<void> {
+    s.resume();
+    let dst;
+    try {
+      dst = await readProxyHeader(s);
+    } catch {
+      s.destroy();
+      return;
+    }
+    const config = this.state.config;
+    const target = config?.outbound.targets[`${dst.host}:${dst.port}`];
+    const info = this.info(s, 'outbound', { originalDestination: dst, ...(target?.route ? { routeName: target.route } : {}) });
+    info.localAddress = `${dst.host}:${dst.port}`;
+    if (!target) {
+      if (config?.outbound.policy === 'REGISTRY_ONLY') s.destroy();
+      else proxyTcp(s, info, PASSTHROUGH_CLUSTER, this.state);
+      return;
+    }
+    await this.dispatch(s, info, target.protocol, target.cluster ?? PASSTHROUGH_CLUSTER);
+  }
+
+  private async onInbound(s: Socket, port: number): Promise<void> {
+    const ip = this.state.config?.inbound.find((p) => p.port === port);
+    if (!ip) {
+      s.destroy();
+      return;
+    }
+    const info = this.info(s, 'inbound', { inboundCluster: ip.cluster, ...(ip.service ? { inboundService: ip.service } : {}) });
+    await this.dispatch(s, info, ip.protocol, ip.cluster);
+  }
+
+  private async onGateway(s: Socket, port: number): Promise<void> {
+    const g = this.state.config?.gateway.find((x) => x.port === port);
+    if (!g) {
+      s.destroy();
+      return;
+    }
+    const info = this.info(s, 'gateway', { routeName: g.route });
+    await this.dispatch(s, info, g.protocol, PASSTHROUGH_CLUSTER);
+  }
+
+  private async dispatch(s: Socket, info: ConnectionInfo, protocol: Protocol, tcpCluster: string): Promise<void> {
+    if (protocol === 'tcp' || protocol === 'tls' || protocol === 'https') {
+      proxyTcp(s, info, tcpCluster, this.state);
+      return;
+    }
+    const kind = await sniff(s, SNIFF_TIMEOUT_MS);
+    if (kind === 'tcp') {
+      if (protocol === 'auto') proxyTcp(s, info, tcpCluster, this.state);
+      else s.destroy();
+      return;
+    }
+    if (kind === 'http2') this.http2.emit('connection', s);
+    else this.http1.emit('connection', s);
+    s.resume();
+  }
+
+  /** Stops accepting; existing connections finish (drain). */
+  async close(): Promise<void> {
+    for (const b of this.bound.values()) await closeAll(b.servers);
+    this.bound.clear();
+  }
+
+  destroyConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  get activeConnections(): number {
+    return this.sockets.size;
+  }
+}
+
+function portOf(key: string): number {
+  return Number(key.split(':')[1]);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeAll(servers: Server[]): Promise<void> {
+  return Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined);
+}

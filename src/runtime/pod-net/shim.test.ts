@@ -1,0 +1,176 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NetTable } from './net-table.js';
+import { POD_ENV } from './pod-env.js';
+
+const shimURL = new URL('./shim.js', import.meta.url).href;
+const dir = mkdtempSync(join(tmpdir(), 'weft-'));
+const tablePath = join(dir, 'table.json');
+const children = new Set<ChildProcess>();
+let server: http.Server;
+let serverPort = 0;
+
+const BIND_IP = '127.0.0.3';
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    res.setHeader('content-type', 'text/plain');
+    res.end(`hello from ${req.headers.host ?? '?'}${req.url ?? ''}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  serverPort = (server.address() as AddressInfo).port;
+  const table: NetTable = {
+    version: 1,
+    names: { 'web.demo.svc.cluster.local': ['127.201.1.1'] },
+    services: { '127.201.1.1': { '80': [`127.0.0.1:${serverPort}`] } },
+  };
+  writeFileSync(tablePath, JSON.stringify(table));
+});
+
+after(async () => {
+  for (const c of children) if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) process.kill(c.pid, 'SIGKILL');
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const podEnv: Record<string, string> = {
+  PATH: process.env.PATH ?? '',
+  [POD_ENV.bindIP]: BIND_IP,
+  [POD_ENV.localhostIP]: '127.0.0.1',
+  [POD_ENV.namespace]: 'demo',
+  [POD_ENV.netTablePath]: tablePath,
+};
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a script in a Node process with the shim preloaded, and collects what it prints. */
+function runInPod(script: string, env: Record<string, string> = podEnv): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', shimURL, '--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('pod network shim', () => {
+  test('http.get to a service name reaches an endpoint', async () => {
+    const r = await runInPod(`
+      import http from 'node:http';
+      http.get('http://web/path', (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => console.log(JSON.stringify({ status: res.statusCode, body })));
+      }).on('error', (e) => { console.error(e.message); process.exit(2); });
+    `);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { status: number; body: string };
+    assert.equal(out.status, 200);
+    // The Host header still names the service, as it would in a cluster.
+    assert.equal(out.body, 'hello from web/path');
+  });
+
+  test('the fully qualified name and the cluster IP reach the endpoint too', async () => {
+    const r = await runInPod(`
+      import http from 'node:http';
+      const get = (url) => new Promise((resolve, reject) => http.get(url, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); }).on('error', reject));
+      console.log(await get('http://web.demo.svc.cluster.local/'), await get('http://127.201.1.1/'), await get('http://web.demo/'));
+    `);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '200 200 200');
+  });
+
+  test('localhost means the pod\'s loopback address', async () => {
+    // A server on another loopback address stands in for the pod's own localhost.
+    const own = http.createServer((_req, res) => res.end('own'));
+    await new Promise<void>((resolve) => own.listen(0, '127.0.0.4', resolve));
+    try {
+      const port = (own.address() as AddressInfo).port;
+      const r = await runInPod(
+        `
+        import net from 'node:net';
+        const s = net.connect(${'${port}'}, 'localhost', () => { console.log(s.remoteAddress); s.end(); });
+        s.on('error', (e) => { console.error(e.message); process.exit(2); });
+      `,
+        { ...podEnv, [POD_ENV.localhostIP]: '127.0.0.4' },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), '127.0.0.4');
+    } finally {
+      await new Promise<void>((resolve) => own.close(() => resolve()));
+    }
+  });
+
+  test('a wildcard listen binds the pod address', async () => {
+    const r = await runInPod(`
+      import net from 'node:net';
+      const a = net.createServer().listen(0, () => {
+        const b = net.createServer().listen({ port: 0, host: '0.0.0.0' }, () => {
+          console.log(a.address().address, b.address().address);
+          a.close(); b.close();
+        });
+      });
+    `);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), `${BIND_IP} ${BIND_IP}`);
+  });
+
+  test('dns.lookup answers the cluster IP for a service name', async () => {
+    const r = await runInPod(`
+      import dns from 'node:dns';
+      dns.lookup('web', (err, address, family) => {
+        if (err) { console.error(err.message); process.exit(2); }
+        dns.lookup('web', { all: true }, async (err2, all) => {
+          const p = await dns.promises.lookup('web.demo.svc.cluster.local');
+          console.log(JSON.stringify({ address, family, all, p }));
+        });
+      });
+    `);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      address: '127.201.1.1',
+      family: 4,
+      all: [{ address: '127.201.1.1', family: 4 }],
+      p: { address: '127.201.1.1', family: 4 },
+    });
+  });
+
+  test('without the pod environment nothing is changed', async () => {
+    const r = await runInPod(
+      `
+      import net from 'node:net';
+      const s = net.createServer().listen(0, '127.0.0.1', () => { console.log(s.address().address); s.close(); });
+    `,
+      { PATH: process.env.PATH ?? '' },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '127.0.0.1');
+  });
+
+  test('the process exits when its parent closes the IPC channel', async () => {
+    const child = spawn(process.execPath, ['--import', shimURL, '-e', 'setInterval(() => {}, 1000)'], { env: podEnv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    children.add(child);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.once('spawn', () => resolve()));
+    child.disconnect();
+    assert.equal(await exited, 0);
+    children.delete(child);
+  });
+});

@@ -239,7 +239,7 @@ export class HttpConnectionManager {
     headers.host = ex.authority;
     const agent = ex.cluster?.kind === 'passthrough' ? this.state.clusters.passthroughAgent() : this.state.clusters.agentFor(`${target.host}:${target.port}`);
     let connected = false;
-    const up = h1request({ host: target.host, port: target.port, method: ex.method, path: ex.path, headers, agent, setHost: false });
+    const up = h1request({ host: target.host, port: target.port, method: ex.method, path: ex.path, headers, agent, setHost: false, ...sourceAddress(target.host, this.state.podIP) });
     up.on('socket', (s: Socket) => {
       const mark = () => {
         connected = true;
@@ -262,7 +262,7 @@ export class HttpConnectionManager {
     onResponse: (status: number, h: Record<string, string | string[] | undefined>, body: NodeJS.ReadableStream, abort: () => void) => void,
     onError: (err: NodeJS.ErrnoException, connected: boolean) => void,
   ): void {
-    const session = this.state.clusters.sessionFor(target.host, target.port);
+    const session = this.state.clusters.sessionFor(target.host, target.port, sourceAddress(target.host, this.state.podIP).localAddress);
     const h: Record<string, string | string[]> = { ...headers, ':method': ex.method, ':path': ex.path, ':authority': ex.authority, ':scheme': 'http' };
     let stream: ClientHttp2Stream;
     try {
@@ -383,6 +383,11 @@ export class HttpConnectionManager {
   reset(): void {
     this.seriesCache.clear();
   }
+}
+
+/** Connections to pods leave from this pod's address, as they would from its network namespace. */
+export function sourceAddress(host: string, podIP: string): { localAddress?: string } {
+  return host.startsWith('127.') && podIP.startsWith('127.') ? { localAddress: podIP } : {};
 }
 
 export function labelsOf(meta: Endpoint['workload'] | undefined): WorkloadLabels {

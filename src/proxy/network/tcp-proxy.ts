@@ -7,7 +7,7 @@ import { unknownWorkload } from '../../telemetry/labels.js';
 import type { ProxyState } from '../proxy-state.js';
 import type { HostState } from '../upstream/load-balancer.js';
 import type { ConnectionInfo } from '../http/http-connection-manager.js';
-import { labelsOf } from '../http/http-connection-manager.js';
+import { labelsOf, sourceAddress } from '../http/http-connection-manager.js';
 
 export function proxyTcp(socket: Socket, info: ConnectionInfo, clusterName: string, state: ProxyState): void {
   const t0 = performance.now();
@@ -73,7 +73,7 @@ export function proxyTcp(socket: Socket, info: ConnectionInfo, clusterName: stri
     return;
   }
   if (host) host.active++;
-  const up = connect({ host: target.host, port: target.port, allowHalfOpen: true });
+  const up = connect({ host: target.host, port: target.port, allowHalfOpen: true, ...sourceAddress(target.host, state.podIP) });
   up.setNoDelay(true);
   socket.setNoDelay(true);
   up.on('connect', () => {

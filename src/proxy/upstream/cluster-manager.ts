@@ -3,6 +3,7 @@
 
 import { Agent } from 'node:http';
 import { connect as h2connect, type ClientHttp2Session } from 'node:http2';
+import { connect as netConnect } from 'node:net';
 import type { Cluster } from '../../xds/proxy-config.js';
 import { makeLoadBalancer, type HostState, type LoadBalancer } from './load-balancer.js';
 
@@ -58,11 +59,13 @@ export class ClusterManager {
     return this.agentFor('passthrough');
   }
 
-  sessionFor(host: string, port: number): ClientHttp2Session {
+  sessionFor(host: string, port: number, localAddress?: string): ClientHttp2Session {
     const key = `${host}:${port}`;
     let s = this.sessions.get(key);
     if (!s || s.closed || s.destroyed) {
-      s = h2connect(`http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+      s = h2connect(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, {
+        createConnection: () => netConnect({ host, port, ...(localAddress ? { localAddress } : {}) }),
+      });
       const session = s;
       session.on('error', () => undefined);
       session.on('close', () => {

@@ -35,6 +35,9 @@ export interface Connection {
 
 export interface ConnectParams {
   url: CurlUrl;
+  /** Where to connect: the URL's host and port unless --connect-to says otherwise. */
+  host: string;
+  port: number;
   /** Address from --resolve, when one matched. */
   resolvedAddress?: string;
   family?: 4 | 6;
@@ -50,8 +53,9 @@ export class ConnectionPool {
   private readonly idle = new Map<string, Connection>();
   private readonly all = new Set<net.Socket>();
 
-  static key(url: CurlUrl, resolvedAddress: string | undefined, alpn: string[]): string {
-    return `${url.scheme}://${url.host.toLowerCase()}:${url.port}/${resolvedAddress ?? ''}/${alpn.join(',')}`;
+  static key(url: CurlUrl, host: string, port: number, resolvedAddress: string | undefined, alpn: string[]): string {
+    const target = `${host.toLowerCase()}:${port}/${resolvedAddress ?? ''}`;
+    return `${url.scheme}://${url.host.toLowerCase()}:${url.port}/${target}/${alpn.join(',')}`;
   }
 
   allocateId(): number {
@@ -126,9 +130,9 @@ export async function openConnection(
   pool: ConnectionPool,
   trace: Trace,
 ): Promise<Connection> {
-  const { url } = params;
-  const target = params.resolvedAddress ?? url.host;
-  if (params.resolvedAddress) trace.info(`Hostname ${url.host} was found in DNS cache`);
+  const { url, host, port } = params;
+  const target = params.resolvedAddress ?? host;
+  if (params.resolvedAddress) trace.info(`Hostname ${host} was found in DNS cache`);
 
   let phase: 'resolve' | 'connect' | 'tls' = 'resolve';
   let socket: net.Socket | undefined;
@@ -143,7 +147,7 @@ export async function openConnection(
             ? new CurlError(CurlCode.OPERATION_TIMEDOUT, 'SSL connection timeout')
             : new CurlError(
                 CurlCode.OPERATION_TIMEDOUT,
-                `Failed to connect to ${url.host} port ${url.port} after ${ms} ms: Timeout was reached`,
+                `Failed to connect to ${host} port ${port} after ${ms} ms: Timeout was reached`,
               );
       socket?.destroy();
       reject(err);
@@ -156,36 +160,36 @@ export async function openConnection(
     // when the runtime then steers the socket to an endpoint.
     const addresses = await Promise.race([lookupAll(target, params.family), timeout]).catch((err: unknown) => {
       if (err instanceof CurlError) throw err;
-      throw new CurlError(CurlCode.COULDNT_RESOLVE_HOST, `Could not resolve host: ${url.host}`);
+      throw new CurlError(CurlCode.COULDNT_RESOLVE_HOST, `Could not resolve host: ${host}`);
     });
     const timeNameLookup = elapsedSeconds(params.startedAt);
     phase = 'connect';
 
     let remoteIp: string | undefined;
     for (const address of addresses) {
-      trace.info(`  Trying ${bracketed(address)}:${url.port}...`);
+      trace.info(`  Trying ${bracketed(address)}:${port}...`);
       const attempt = new net.Socket();
       socket = attempt;
       pool.track(attempt);
       try {
-        await Promise.race([connectSocket(attempt, address, url.port), timeout]);
+        await Promise.race([connectSocket(attempt, address, port), timeout]);
         remoteIp = address;
         break;
       } catch (err) {
         if (err instanceof CurlError) throw err;
         attempt.destroy();
-        trace.info(`connect to ${address} port ${url.port} failed: ${strerror(errorCode(err as SystemError))}`);
+        trace.info(`connect to ${address} port ${port} failed: ${strerror(errorCode(err as SystemError))}`);
       }
     }
     if (remoteIp === undefined || !socket) {
       throw new CurlError(
         CurlCode.COULDNT_CONNECT,
-        `Failed to connect to ${url.host} port ${url.port} after ${elapsedMs(params.startedAt)} ms: Couldn't connect to server`,
+        `Failed to connect to ${host} port ${port} after ${elapsedMs(params.startedAt)} ms: Couldn't connect to server`,
       );
     }
     // Later errors surface through whoever reads the socket next.
     socket.on('error', () => undefined);
-    trace.info(`Connected to ${url.host} (${remoteIp}) port ${url.port} (#${id})`);
+    trace.info(`Connected to ${host} (${remoteIp}) port ${port} (#${id})`);
     const timeConnect = elapsedSeconds(params.startedAt);
     socket.setNoDelay(true);
 
@@ -196,7 +200,7 @@ export async function openConnection(
     let timeAppConnect = 0;
     if (params.tls) {
       phase = 'tls';
-      const secured = await Promise.race([startTls(tcp, url.host, url.port, params.tls, trace), timeout]);
+      const secured = await Promise.race([startTls(tcp, url.host, port, params.tls, trace), timeout]);
       top = secured.socket;
       pool.track(top);
       alpn = secured.alpn;
@@ -205,11 +209,11 @@ export async function openConnection(
     }
     return {
       id,
-      key: ConnectionPool.key(url, params.resolvedAddress, params.tls?.alpn ?? []),
+      key: ConnectionPool.key(url, host, port, params.resolvedAddress, params.tls?.alpn ?? []),
       hostName: url.host,
       socket: top,
       remoteIp,
-      remotePort: url.port,
+      remotePort: port,
       localIp: tcp.localAddress ?? '',
       localPort: tcp.localPort ?? 0,
       alpn,

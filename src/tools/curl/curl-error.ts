@@ -77,7 +77,8 @@ export class CurlUsageError extends CurlError {
 export function formatWarning(text: string, prefix = 'Warning: '): string {
   const width = 79 - prefix.length;
   let out = '';
-  let rest = text;
+  // curl's messages carry their newline while being measured, so it counts toward the width.
+  let rest = `${text}\n`;
   while (rest.length > 0) {
     out += prefix;
     if (rest.length > width) {
@@ -87,7 +88,7 @@ export function formatWarning(text: string, prefix = 'Warning: '): string {
       out += `${rest.slice(0, cut + 1)}\n`;
       rest = rest.slice(cut + 1);
     } else {
-      out += `${rest}\n`;
+      out += rest;
       rest = '';
     }
   }

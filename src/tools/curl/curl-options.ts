@@ -66,6 +66,10 @@ export interface CurlOptions {
   ipFamily?: 4 | 6;
   /** Raw --resolve entries ([+]host:port:addr[,addr]...), parsed per transfer. */
   resolve: string[];
+  /** Raw --connect-to entries (HOST1:PORT1:HOST2:PORT2). */
+  connectTo: string[];
+  /** False with --no-alpn: TLS offers no protocols and HTTP/1.1 is used. */
+  alpn: boolean;
   pathAsIs: boolean;
 
   insecure: boolean;
@@ -113,6 +117,8 @@ export function defaultOptions(): CurlOptions {
     maxRedirs: 50,
     httpVersion: 'default',
     resolve: [],
+    connectTo: [],
+    alpn: true,
     pathAsIs: false,
     insecure: false,
     retry: 0,

@@ -116,6 +116,8 @@ const OPTIONS: OptionSpec[] = [
   bool('ipv4', '4', (o) => (o.ipFamily = 4)),
   bool('ipv6', '6', (o) => (o.ipFamily = 6)),
   value('resolve', undefined, (o, v) => o.resolve.push(v)),
+  value('connect-to', undefined, (o, v) => o.connectTo.push(v)),
+  bool('alpn', undefined, (o, on) => (o.alpn = on)),
   bool('path-as-is', undefined, (o, on) => (o.pathAsIs = on)),
   bool('insecure', 'k', (o, on) => (o.insecure = on)),
   value('cacert', undefined, (o, v) => (o.cacert = v)),
@@ -163,6 +165,14 @@ const OPTIONS: OptionSpec[] = [
   ignoredValue('key-type'),
   ignoredValue('expect100-timeout'),
   ignoredValue('stderr'),
+  ignoredValue('limit-rate'),
+  ignoredValue('speed-limit', 'Y'),
+  ignoredValue('speed-time', 'y'),
+  ignoredValue('trace'),
+  ignoredValue('trace-ascii'),
+  ignoredBool('trace-time'),
+  ignoredBool('sessionid'),
+  ignoredBool('tr-encoding'),
   ignoredBool('netrc', 'n'),
 ];
 

@@ -14,6 +14,7 @@ import type { OutputSink } from './output-sink.js';
 import type { ProgressMeter } from './progress-meter.js';
 import type { RequestPayload } from './request-data.js';
 import { buildHeaderLines, type RequestSpec } from './request-head.js';
+import { connectTarget } from './connect-to.js';
 import { lookupResolve, parseResolveEntries, type ResolveEntry } from './resolve-entries.js';
 import type { TlsSettings } from './tls-layer.js';
 import type { Trace } from './trace.js';
@@ -205,7 +206,7 @@ export async function perform(env: PerformEnv, rawUrl: string, urlNum: number): 
       const http1Version = opts.httpVersion === '1.0' ? '1.0' : '1.1';
 
       // Connection: reuse a kept-alive one or open a new one.
-      const alpn = alpnFor(opts.httpVersion);
+      const alpn = opts.alpn ? alpnFor(opts.httpVersion) : [];
       const tls: TlsSettings | undefined =
         url.scheme === 'https'
           ? {
@@ -218,9 +219,10 @@ export async function perform(env: PerformEnv, rawUrl: string, urlNum: number): 
               alpn,
             }
           : undefined;
-      const resolvedAddress = lookupResolve(resolveTable, url);
+      const target = connectTarget(opts.connectTo, url, trace);
+      const resolvedAddress = lookupResolve(resolveTable, target.host, target.port);
       const priorKnowledge = opts.httpVersion === '2-prior-knowledge' && url.scheme === 'http';
-      const key = ConnectionPool.key(url, resolvedAddress, tls ? alpn : []);
+      const key = ConnectionPool.key(url, target.host, target.port, resolvedAddress, tls ? alpn : []);
 
       const connectFresh = async (): Promise<Connection> => {
         connId = pool.allocateId();
@@ -229,7 +231,16 @@ export async function perform(env: PerformEnv, rawUrl: string, urlNum: number): 
           remainingMs(),
         );
         const fresh = await openConnection(
-          { url, resolvedAddress, family: opts.ipFamily, tls, timeoutMs: limit, startedAt: requestStart },
+          {
+            url,
+            host: target.host,
+            port: target.port,
+            resolvedAddress,
+            family: opts.ipFamily,
+            tls,
+            timeoutMs: limit,
+            startedAt: requestStart,
+          },
           connId,
           pool,
           trace,

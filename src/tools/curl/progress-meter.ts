@@ -83,6 +83,11 @@ export class ProgressMeter {
     this.ticker.unref();
   }
 
+  /** A retry redraws from scratch, where a redirect would not. */
+  restart(): void {
+    this.lastShownSecond = -1;
+  }
+
   setDownloadSize(size: number | undefined): void {
     this.downloadSize = size;
   }

@@ -1,7 +1,6 @@
 // --resolve host:port:address[,address...] pins a name to addresses for one
 // port, bypassing the resolver, as in Istio's ingress examples.
 
-import type { CurlUrl } from './curl-url.js';
 import type { Trace } from './trace.js';
 
 export interface ResolveEntry {
@@ -56,8 +55,8 @@ export function parseResolveEntries(raw: string[], trace: Trace): ResolveEntry[]
   return entries;
 }
 
-export function lookupResolve(entries: ResolveEntry[], url: CurlUrl): string | undefined {
-  const host = url.host.toLowerCase();
-  const match = entries.find((e) => (e.host === '*' || e.host.toLowerCase() === host) && e.port === url.port);
+export function lookupResolve(entries: ResolveEntry[], host: string, port: number): string | undefined {
+  const name = host.toLowerCase();
+  const match = entries.find((e) => (e.host === '*' || e.host.toLowerCase() === name) && e.port === port);
   return match?.addresses[0];
 }

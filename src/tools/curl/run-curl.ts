@@ -130,14 +130,17 @@ export async function runCurl(opts: CurlOptions, io: CurlIo): Promise<number> {
         );
         const kind = retriesLeft > 0 ? retryKind(opts, result) : undefined;
         if (!kind) break;
-        const wait = opts.retryDelay ?? result.retryAfter ?? backoff;
+        // --retry-delay 0 means "not set" to curl, so the backoff applies.
+        const wait = opts.retryDelay || result.retryAfter || backoff;
         if (opts.retryMaxTime !== undefined && opts.retryMaxTime > 0) {
           if ((Date.now() - firstAttempt) / 1000 + wait > opts.retryMaxTime) break;
         }
+        if (result.error && showErrors) errOut(result.error.render());
         warn(`Problem ${kind}. Will retry in ${wait} seconds. ${retriesLeft} retries left.`);
         retriesLeft--;
         backoff = Math.min(backoff * 2, MAX_BACKOFF_SECONDS);
         await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+        meter.restart();
         // A retry starts its output file afresh.
         if (target) {
           await sink.close(false).catch(() => undefined);

@@ -170,6 +170,20 @@ describe('workshop: happy-istio', () => {
     assert.ok(bseries.some((l) => l.reporter === 'destination' && l.source_workload === 'service-a' && l.destination_workload === 'service-b'));
   });
 
+  it('sends what is exec\'d in the app container through the sidecar, and not what is exec\'d in istio-proxy', async () => {
+    const viaApp = await w.ok(['exec', 'deploy/service-a', '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '-A', 'exec-through-sidecar', 'http://service-b']);
+    assert.equal(viaApp, '200');
+    const viaProxy = await w.ok(['exec', 'deploy/service-a', '-c', 'istio-proxy', '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '-A', 'exec-bypass', 'http://service-b']);
+    assert.equal(viaProxy, '200');
+    await untilTrue(async () => (await w.ok(['logs', 'deploy/service-b', '-c', 'istio-proxy'])).includes('"exec-bypass"'));
+    const aLog = await w.ok(['logs', 'deploy/service-a', '-c', 'istio-proxy']);
+    assert.match(aLog, /"exec-through-sidecar" "[0-9a-f-]{36}" "service-b" .* outbound\|80\|\|service-b\.istioinaction/);
+    assert.ok(!aLog.includes('"exec-bypass"'));
+    // localhost is the pod: the app's port from the app container, the proxy's admin from istio-proxy.
+    assert.equal(await w.ok(['exec', 'deploy/service-a', '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'localhost:8080/health']), '200');
+    assert.match(await w.ok(['exec', 'deploy/service-a', '-c', 'istio-proxy', '--', 'curl', '-s', 'localhost:15000/server_info']), /"state": "LIVE"/);
+  });
+
   it('pushes versioned configuration that every proxy acknowledges', async () => {
     const status = await w.ok(['proxy-status']);
     const rows = status.trim().split('\n');

@@ -211,7 +211,7 @@ describe('outbound h2c', () => {
     });
 
     const body = randomBytes(256 * 1024);
-    const r = await h2Send(session, { ':method': 'POST', ':path': '/h2-upload', 'content-type': 'application/octet-stream' }, body);
+    const r = await h2Send(session, { ':authority': WEB, ':method': 'POST', ':path': '/h2-upload', 'content-type': 'application/octet-stream' }, body);
     assert.equal(r.status, 200);
     assert.equal(r.headers.server, 'istio-envoy');
     assert.equal(r.headers['x-backend'], 'h2');
@@ -223,7 +223,7 @@ describe('outbound h2c', () => {
     assert.equal(seen[0]!.headers['x-forwarded-proto'], 'http');
 
     // A second request on the same session.
-    const r2 = await h2Send(session, { ':method': 'GET', ':path': '/again', 'x-request-id': 'h2-req-1' });
+    const r2 = await h2Send(session, { ':authority': WEB, ':method': 'GET', ':path': '/again', 'x-request-id': 'h2-req-1' });
     assert.equal(r2.status, 200);
     assert.equal(seen[1]!.headers['x-request-id'], 'h2-req-1');
 
@@ -256,7 +256,7 @@ describe('outbound h2c', () => {
       socket.destroy();
     });
 
-    const r1 = await h2Send(session, { ':method': 'GET', ':path': '/plain' });
+    const r1 = await h2Send(session, { ':authority': WEB, ':method': 'GET', ':path': '/plain' });
     assert.equal(r1.status, 200);
     assert.equal(r1.text, 'h1 backend got 0 bytes for GET /plain');
     assert.equal(r1.headers.server, 'istio-envoy');
@@ -264,7 +264,7 @@ describe('outbound h2c', () => {
     assert.equal(r1.headers['keep-alive'], undefined);
 
     const body = randomBytes(100_000);
-    const r2 = await h2Send(session, { ':method': 'PUT', ':path': '/put', 'content-type': 'application/octet-stream' }, body);
+    const r2 = await h2Send(session, { ':authority': WEB, ':method': 'PUT', ':path': '/put', 'content-type': 'application/octet-stream' }, body);
     assert.equal(r2.status, 200);
     assert.equal(r2.text, `h1 backend got ${body.length} bytes for PUT /put`);
 

@@ -401,6 +401,11 @@ export class OutboundAgent extends Agent {
     super({ keepAlive: true, maxSockets: 1 });
   }
 
+  /** One pool whatever the Host header: every connection goes to the same captured destination. */
+  override getName(): string {
+    return `${this.dst.host}:${this.dst.port}`;
+  }
+
   override createConnection(): Duplex {
     this.connections++;
     const s = connectOutbound(this.loopbackIP, this.dst);
@@ -427,12 +432,14 @@ export function send(opts: ClientRequestArgs & { body?: Buffer | string }): Prom
   return new Promise((resolve, reject) => {
     const { body, ...rest } = opts;
     const req = httpRequest(rest, (res: IncomingMessage) => {
+      // Taken now: a keep-alive socket is detached from the response once it ends.
+      const socket = res.socket as Socket;
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
       res.on('error', reject);
       res.on('end', () => {
         const b = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: b, text: b.toString('utf8'), socket: res.socket as Socket });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: b, text: b.toString('utf8'), socket });
       });
     });
     req.on('error', reject);

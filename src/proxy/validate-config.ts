@@ -16,7 +16,7 @@ export function validateProxyConfig(c: ProxyConfig): string[] {
     }
   }
   const ports = new Set<number>();
-  for (const p of [...(c.inbound ?? []), ...(c.gateway ?? [])]) {
+  for (const p of [...(c.inbound ?? []), ...(c.gateway ?? []), ...(c.egress ?? [])]) {
     if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) errors.push(`invalid listener port ${p.port}`);
     if (ports.has(p.port)) errors.push(`duplicate listener port ${p.port}`);
     ports.add(p.port);

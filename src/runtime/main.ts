@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     hostPath: process.env.PATH ?? '/usr/bin:/bin',
     api: { host: `127.${block}.0.1`, port: API_PORT, token },
     log,
+    ...(process.env.WEFT_PROXY_NODE_ARGS ? { proxyNodeArgs: process.env.WEFT_PROXY_NODE_ARGS } : {}),
   });
   const info: RuntimeInfo = { pid: process.pid, host: `127.${block}.0.1`, port: API_PORT, block, startedAt: new Date().toISOString(), version: VERSION };
 

@@ -9,7 +9,7 @@ import { makeAdmission, AdmissionError, type Admission } from './admission.js';
 import { applySources, deleteSources, type ApplyRequest, type DeleteRequest } from './apply.js';
 import { ownedBy, isPodReady } from './controllers/deployment-controller.js';
 import { Kubelet } from './kubelet/kubelet.js';
-import { execSpec, imagePlanFor, isMeshedPod, SIDECAR_NAME } from './kubelet/launch.js';
+import { execSpec, imagePlanFor, isMeshedPod, PROXY_NODE_ARGS_ENV, SIDECAR_NAME } from './kubelet/launch.js';
 import { ServiceProxy } from './service-proxy.js';
 import { shouldInject } from '../control-plane/inject/injection-policy.js';
 import { injectPod } from '../control-plane/inject/injector.js';
@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   /** The runtime's own API, handed to the control plane as Kubernetes hands istiod a service account. */
   api: { host: string; port: number; token: string };
   log?: (msg: string) => void;
+  /** Extra node flags for proxy containers (e.g. --cpu-prof when profiling the data plane). */
+  proxyNodeArgs?: string;
 }
 
 export class NotFoundError extends AdmissionError {
@@ -71,10 +73,12 @@ export class Runtime {
       hostPath: o.hostPath,
       // The app waits for its sidecar to be ready (holdApplicationUntilProxyStarts).
       holdsOthers: (pod, c) => c.name === SIDECAR_NAME && isMeshedPod(pod) && pod.spec!.containers.length > 1,
-      extraEnv: (pod, c): Record<string, string> =>
-        imagePlanFor(pod, c).kind === 'istiod'
-          ? { WEFT_RUNTIME_API: `${o.api.host}:${o.api.port}`, WEFT_RUNTIME_TOKEN: o.api.token }
-          : {},
+      extraEnv: (pod, c): Record<string, string> => {
+        const kind = imagePlanFor(pod, c).kind;
+        if (kind === 'istiod') return { WEFT_RUNTIME_API: `${o.api.host}:${o.api.port}`, WEFT_RUNTIME_TOKEN: o.api.token };
+        if (kind === 'proxy' && o.proxyNodeArgs) return { [PROXY_NODE_ARGS_ENV]: o.proxyNodeArgs };
+        return {};
+      },
     });
     this.serviceProxy = new ServiceProxy(this.store, this.addresses, o.log ?? (() => undefined));
     this.reconciler = new Reconciler({ store: this.store, kubelet: this.kubelet, netTablePath: o.paths.netTable, mutatePod, afterPass: () => void this.serviceProxy.sync() });

@@ -104,6 +104,15 @@ export interface GatewayListener {
   route: string;
 }
 
+/** A listener the application connects to on purpose (Sidecar egress with captureMode NONE). */
+export interface EgressListener {
+  /** "127.0.0.1" means the pod's own loopback address. */
+  bind: string;
+  port: number;
+  protocol: Protocol;
+  route: string;
+}
+
 export interface ProxyConfig {
   /** Set by the control plane per push. */
   version: string;
@@ -117,6 +126,7 @@ export interface ProxyConfig {
   };
   inbound: InboundPort[];
   gateway: GatewayListener[];
+  egress?: EgressListener[];
   routes: Record<string, RouteConfig>;
   clusters: Record<string, Cluster>;
 }

@@ -6,6 +6,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { buildGateway } from './gateway.js';
 import { buildInbound } from './inbound.js';
 import { buildOutbound } from './outbound.js';
+import { egressListeners, sidecarFor } from './sidecar-scope.js';
 
 export class UnknownProxyError extends Error {}
 
@@ -21,18 +22,22 @@ export function translateProxy(node: NodeInfo, snapshot: Snapshot): Omit<ProxyCo
       outbound: { targets: {}, policy: 'ALLOW_ANY' },
       inbound: [],
       gateway: gw.gateway,
+      egress: [],
       routes: gw.routes,
       clusters: out.clusters,
     };
   }
   const inb = buildInbound(pod, snapshot);
+  const sidecar = sidecarFor(pod, snapshot);
+  const egress = egressListeners(sidecar, pod, out.routes);
   return {
     role: 'sidecar',
     self: pod.workload,
-    outbound: { targets: out.targets, policy: 'ALLOW_ANY' },
+    outbound: { targets: out.targets, policy: sidecar?.spec?.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY' },
     inbound: inb.inbound,
     gateway: [],
-    routes: out.routes,
+    egress: egress.listeners,
+    routes: { ...out.routes, ...egress.routes },
     clusters: { ...out.clusters, ...inb.clusters },
   };
 }

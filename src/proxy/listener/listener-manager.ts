@@ -50,6 +50,10 @@ export class ListenerManager {
         });
       }
     }
+    for (const e of config.egress ?? []) {
+      const host = e.bind === '127.0.0.1' || e.bind === 'localhost' ? this.addrs.loopbackIP : e.bind === '0.0.0.0' ? this.addrs.podIP : e.bind;
+      wanted.set(`egress:${e.port}:${e.route}:${host}`, { host, port: e.port, onConnection: (s) => this.onEgress(s, e.port) });
+    }
     for (const g of config.gateway) {
       wanted.set(`gateway:${g.port}:${g.route}`, { host: this.addrs.podIP, port: g.port, onConnection: (s) => this.onGateway(s, g.port) });
     }
@@ -130,6 +134,17 @@ export class ListenerManager {
     }
     const info = this.info(s, 'inbound', { inboundCluster: ip.cluster, ...(ip.service ? { inboundService: ip.service } : {}) });
     await this.dispatch(s, info, ip.protocol, ip.cluster);
+  }
+
+  /** An explicit egress listener: the app connects here itself, so there is no original destination. */
+  private async onEgress(s: Socket, port: number): Promise<void> {
+    const e = this.state.config?.egress?.find((x) => x.port === port);
+    if (!e) {
+      s.destroy();
+      return;
+    }
+    const info = this.info(s, 'outbound', { routeName: e.route });
+    await this.dispatch(s, info, e.protocol === 'auto' ? 'http' : e.protocol, PASSTHROUGH_CLUSTER);
   }
 
   private async onGateway(s: Socket, port: number): Promise<void> {

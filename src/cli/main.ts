@@ -20,7 +20,7 @@ export function extractGlobals(args: string[]): { rest: string[]; namespace?: st
       namespace = args[++i];
       if (namespace === undefined) throw new CliError(`error: flag needs an argument: '${a.replace(/^-+/, '')}' in ${a}`);
     } else if (a.startsWith('--namespace=')) namespace = a.slice('--namespace='.length);
-    else if (/^-n[^-]/.test(a)) namespace = a.slice(2);
+    else if (/^-n[^-]/.test(a)) namespace = a.slice(a[2] === '=' ? 3 : 2);
     else if (a === '--context' || a === '--kubeconfig' || a === '--cluster') i++;
     else if (/^--(context|kubeconfig|cluster)=/.test(a)) continue;
     else if (a === '-h' || a === '--help') help = true;
@@ -41,8 +41,12 @@ export async function runCli(argv: string[], io: { out(s: string): void; err(s: 
         io.out(`${(await import('../version.js')).VERSION}\n`);
         return 0;
       }
+      if (g.rest.length > 0 && !g.help) {
+        const flag = g.rest[0]!;
+        throw new CliError(`error: unknown ${flag.startsWith('--') ? 'flag' : 'shorthand flag'}: ${flag.startsWith('--') ? flag : `'${flag.slice(1, 2)}' in ${flag}`}\nSee 'weft --help' for usage.`);
+      }
       io.out(mainHelp(commands));
-      return g.help || g.rest.length === 0 ? 0 : 1;
+      return 0;
     }
     const verb = g.rest[verbIndex]!;
     const cmd = commands.find((c) => c.name === verb || c.aliases?.includes(verb));

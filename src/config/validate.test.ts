@@ -27,14 +27,17 @@ function issuesOf(sources: Source[], o: ValidateOptions = opts): ConfigIssue[] {
   assert.fail('expected a ConfigError');
 }
 
-/** A valid Deployment; lines are numbered in comments so expected line numbers can be read off. */
-function deployment(opts: { container?: string; templateApp?: string; metadataExtra?: string } = {}): string {
+/**
+ * A valid Deployment. Without metadataExtra (inserted after line 4) its lines are: 1 apiVersion, 4 name,
+ * 12 the template's app label, 15 "- name: web" (the first container), 16 what `container` holds.
+ */
+function deployment(o: { container?: string; templateApp?: string; metadataExtra?: string } = {}): string {
   return [
-    'apiVersion: apps/v1', //          1
-    'kind: Deployment', //             2
-    'metadata:', //                    3
-    '  name: web', //                  4
-    ...(opts.metadataExtra ? [opts.metadataExtra] : []),
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    ...(o.metadataExtra ? [o.metadataExtra] : []),
     'spec:',
     '  selector:',
     '    matchLabels:',
@@ -42,11 +45,11 @@ function deployment(opts: { container?: string; templateApp?: string; metadataEx
     '  template:',
     '    metadata:',
     '      labels:',
-    `        app: ${opts.templateApp ?? 'web'}`,
+    `        app: ${o.templateApp ?? 'web'}`,
     '    spec:',
     '      containers:',
     '      - name: web',
-    opts.container ?? '        image: nginx',
+    o.container ?? '        image: nginx',
     '',
   ].join('\n');
 }

@@ -9,6 +9,7 @@ import type { ProxyConfig } from '../xds/proxy-config.js';
 import {
   OutboundAgent,
   addService,
+  cleanups,
   emptyConfig,
   endpoint,
   h2Outbound,
@@ -128,7 +129,6 @@ describe('outbound local replies', () => {
 
   test(
     'an HTTP/2 upstream failure leaves the downstream HTTP/1.1 connection usable',
-    { todo: 'forwardH2 reports the failure twice (stream "error", then "close"); the second call finds headers sent and destroys the downstream connection' },
     async () => {
       const own = new OutboundAgent(p.loopbackIP, { host: '127.213.3.1', port: 80 });
       try {
@@ -157,17 +157,32 @@ describe('outbound local replies', () => {
       const ok = await h2Send(session, { ':authority': serviceHost('web'), ':method': 'GET', ':path': '/h2-after' });
       assert.equal(ok.status, 200);
       assert.equal(ok.text, 'ok /h2-after');
-      const down = await h2Send(session, { ':authority': serviceHost('down-h2'), ':method': 'GET', ':path': '/h2-down', 'x-request-id': 'h2-down' });
-      assert.equal(down.status, 503);
-      assert.ok(down.text.startsWith(`${UPSTREAM_RESET}connection failure`), down.text);
-      assert.equal((await p.waitForLog((e) => e.requestId === 'h2-down')).responseFlags, 'UF');
-      const ok2 = await h2Send(session, { ':authority': serviceHost('web'), ':method': 'GET', ':path': '/h2-after-down' });
-      assert.equal(ok2.status, 200);
     } finally {
       session.destroy();
       socket.destroy();
     }
   });
+
+  test(
+    'an HTTP/2 upstream connect failure answered to an h2c client is logged and counted as UF',
+    async () => {
+      const { session, socket } = h2Outbound(p.loopbackIP, { host: '127.213.3.1', port: 80 }, serviceHost('web'));
+      try {
+        const down = await h2Send(session, { ':authority': serviceHost('down-h2'), ':method': 'GET', ':path': '/h2-down', 'x-request-id': 'h2-down' });
+        assert.equal(down.status, 503);
+        assert.ok(down.text.startsWith(`${UPSTREAM_RESET}connection failure`), down.text);
+        const ok = await h2Send(session, { ':authority': serviceHost('web'), ':method': 'GET', ':path': '/h2-after-down' });
+        assert.equal(ok.status, 200);
+        const line = await p.waitForLog((e) => e.requestId === 'h2-down');
+        assert.equal(line.responseFlags, 'UF');
+        assert.equal(line.request, 'GET /h2-down HTTP/2');
+        assert.equal(metricSum(p.metrics(), 'istio_requests_total', { destination_service: serviceHost('down-h2'), response_code: '503', response_flags: 'UC' }), 0);
+      } finally {
+        session.destroy();
+        socket.destroy();
+      }
+    },
+  );
 
   test('the failures above all rode one downstream connection', () => {
     assert.equal(agent.connections, 1);
@@ -176,8 +191,9 @@ describe('outbound local replies', () => {
 
 describe('gateway local replies', () => {
   test('a Host that matches no virtual host: 404, flag NR', async (t) => {
+    const defer = cleanups(t);
     const backend = await startHttpBackend((req, res) => res.end(`gateway backend ${req.url}`));
-    t.after(() => backend.close());
+    defer(() => backend.close());
     const port = 8080;
     const config: ProxyConfig = emptyConfig('router', workload('ingressgateway', 'istio-system'));
     const cluster = `outbound|80||${serviceHost('web')}`;
@@ -196,9 +212,9 @@ describe('gateway local replies', () => {
       endpoints: [endpoint(backend.port)],
     };
     const p = await startProxy(31, config);
-    t.after(() => p.shutdown());
+    defer(() => p.shutdown());
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    t.after(() => agent.destroy());
+    defer(() => agent.destroy());
 
     const r = await send({ agent, host: p.podIP, port, path: '/nowhere', headers: { host: 'nope.example.com', 'x-request-id': 'gw-nr' } });
     assert.equal(r.status, 404);

@@ -25,7 +25,7 @@ export function makeAdmission(store: Store, addresses: AddressAllocator, mutateP
   }
   return {
     admit(obj, existing) {
-      if (obj.kind === 'Service') return admitService(obj as Resource<ServiceSpec>, existing as Resource<ServiceSpec> | undefined, addresses);
+      if (obj.kind === 'Service') return admitService(obj as Resource<ServiceSpec>, existing as Resource<ServiceSpec> | undefined, addresses, store);
       if (obj.kind === 'Pod') {
         if (existing) {
           if (JSON.stringify(existing.spec) !== JSON.stringify(obj.spec)) {
@@ -46,7 +46,7 @@ export function makeAdmission(store: Store, addresses: AddressAllocator, mutateP
   };
 }
 
-function admitService(svc: Resource<ServiceSpec>, existing: Resource<ServiceSpec> | undefined, addresses: AddressAllocator): Resource<ServiceSpec> {
+function admitService(svc: Resource<ServiceSpec>, existing: Resource<ServiceSpec> | undefined, addresses: AddressAllocator, store: Store): Resource<ServiceSpec> {
   const spec = { ...svc.spec! };
   spec.type ??= 'ClusterIP';
   const prevIP = existing?.spec?.clusterIP;
@@ -59,6 +59,8 @@ function admitService(svc: Resource<ServiceSpec>, existing: Resource<ServiceSpec
       if (!new RegExp(`^127\\.${addresses.block}\\.`).test(spec.clusterIP)) {
         throw new AdmissionError(422, `Service "${svc.metadata.name}" is invalid: spec.clusterIP: Invalid value: "${spec.clusterIP}": provided IP is not in this runtime's range 127.${addresses.block}.0.0/16`);
       }
+      const holder = store.list({ kind: 'Service' }).find((o) => (o.spec as ServiceSpec | undefined)?.clusterIP === spec.clusterIP && !(o.metadata.namespace === svc.metadata.namespace && o.metadata.name === svc.metadata.name));
+      if (holder) throw new AdmissionError(422, `Service "${svc.metadata.name}" is invalid: spec.clusterIP: Invalid value: "${spec.clusterIP}": provided IP is already allocated`);
       addresses.markUsed(spec.clusterIP);
     } else spec.clusterIP = addresses.allocate('service');
     spec.clusterIPs = [spec.clusterIP];

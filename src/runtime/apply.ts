@@ -47,27 +47,39 @@ export function applySources(store: Store, admission: Admission, req: ApplyReque
   // Admission may refuse an object (immutable fields, address ranges): check all before storing any.
   const planned: Array<{ obj: Resource; verb: string }> = [];
   const staged = new Map<string, Resource>();
+  // Objects admitted as new hold what admission gave them (addresses): released if nothing is stored.
+  const fresh: Resource[] = [];
+  const releaseFresh = () => {
+    for (const r of fresh) admission.forget(r);
+  };
   for (const d of docs) {
     const r = d.resource;
     const key = resourceKey(r.kind, r.metadata.namespace, r.metadata.name);
     const existing = staged.get(key) ?? store.get(r.kind, r.metadata.namespace, r.metadata.name);
     const name = `${qualifiedKindName(d.info)}/${r.metadata.name}`;
     if (existing && req.mode === 'create') {
+      releaseFresh();
       throw new AdmissionError(409, `${kindInfo(r.kind)!.plural}${d.info.group ? '.' + d.info.group : ''} "${r.metadata.name}" already exists`);
     }
-    if (existing?.metadata.deletionTimestamp) throw new AdmissionError(409, `${name} is being deleted; try again when it is gone`);
+    if (existing?.metadata.deletionTimestamp) {
+      releaseFresh();
+      throw new AdmissionError(409, `${name} is being deleted; try again when it is gone`);
+    }
     const merged = existing ? mergeForApply(existing, r) : r;
     let admitted: Resource;
     try {
-      admitted = req.dryRun ? merged : admission.admit(merged, existing);
+      admitted = admission.admit(merged, existing);
     } catch (err) {
+      releaseFresh();
       if (err instanceof AdmissionError) throw new AdmissionError(err.status, `${d.doc.source.file} document ${d.doc.source.document}: ${err.message}`);
       throw err;
     }
+    if (!existing) fresh.push(admitted);
     staged.set(key, admitted);
     const unchanged = existing !== undefined && sameDeclared(existing, admitted);
     planned.push({ obj: admitted, verb: existing ? (unchanged ? 'unchanged' : 'configured') : 'created' });
   }
+  if (req.dryRun) releaseFresh();
   const lines: string[] = [];
   for (const p of planned) {
     const info = kindInfo(p.obj.kind)!;
@@ -100,9 +112,18 @@ function mergeForApply(existing: Resource, applied: Resource): Resource {
 function sameDeclared(a: Resource, b: Resource): boolean {
   const strip = (r: Resource) => {
     const { status: _s, metadata, ...rest } = r;
-    return JSON.stringify({ ...rest, labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {} });
+    return canonicalJson({ ...rest, labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {} });
   };
   return strip(a) === strip(b);
+}
+
+/** JSON with object keys sorted, so equal objects compare equal whatever order their keys were set in. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
 }
 
 export interface DeleteRequest {

@@ -6,90 +6,35 @@ import { request as h1request, type IncomingMessage, type ServerResponse, type O
 import type { Http2ServerRequest, Http2ServerResponse, ClientHttp2Stream, IncomingHttpHeaders as H2Headers } from 'node:http2';
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
-import { PASSTHROUGH_CLUSTER, type Cluster, type Endpoint, type RouteConfig, type ServiceRef, type VirtualHost, type Route } from '../../xds/proxy-config.js';
-import type { WorkloadLabels } from '../../telemetry/labels.js';
-import { unknownWorkload } from '../../telemetry/labels.js';
 import { generateRequestId } from '../../telemetry/trace-headers.js';
-import type { RequestSeries } from '../../telemetry/istio-metrics.js';
-import { localReplies, upstreamFailure, type LocalReply } from '../errors/respond.js';
+import { upstreamFailure, type LocalReply } from '../errors/respond.js';
 import type { ProxyState } from '../proxy-state.js';
-import type { HostState } from '../upstream/load-balancer.js';
-import { decodePeerMetadata, PEER_METADATA, PEER_METADATA_ID } from './peer-metadata.js';
+import { PEER_METADATA, PEER_METADATA_ID } from './peer-metadata.js';
+import { newExchange, routeRequest, type ConnectionInfo, type Exchange } from './exchange.js';
+import { RequestTelemetry } from './request-telemetry.js';
+
+export { matchRoute, matchVirtualHost, type ConnectionInfo } from './exchange.js';
+export { labelsOf } from './request-telemetry.js';
 
 export type DownstreamRequest = IncomingMessage | Http2ServerRequest;
 export type DownstreamResponse = ServerResponse | Http2ServerResponse;
-
-/** What a listener knows about a downstream connection. */
-export interface ConnectionInfo {
-  direction: 'inbound' | 'outbound' | 'gateway';
-  /** Outbound: the address the app asked for (a service address, or anything else). */
-  originalDestination?: { host: string; port: number };
-  /** Route configuration for outbound (by port) and gateway listeners. */
-  routeName?: string;
-  /** Inbound: the cluster that reaches the app, and the service the port serves. */
-  inboundCluster?: string;
-  inboundService?: ServiceRef;
-  /** Address the connection arrived at, for the access log. */
-  localAddress: string;
-  remoteAddress: string;
-}
 
 export const CONNECTION_INFO = Symbol('weft.connectionInfo');
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'http2-settings', 'host']);
 const SERVER = 'istio-envoy';
 
-interface Exchange {
-  startTime: number;
-  t0: number;
-  method: string;
-  path: string;
-  protocol: string;
-  authority: string;
-  requestId: string;
-  routeName: string;
-  cluster?: Cluster;
-  host?: HostState;
-  upstreamHost: string;
-  upstreamLocal: string;
-  upstreamServiceTime?: number;
-  status: number;
-  flags: string;
-  details: string;
-  bytesIn: number;
-  bytesOut: number;
-  finished: boolean;
-}
-
 export function connectionInfoOf(req: DownstreamRequest): ConnectionInfo | undefined {
   const sock = (req as Http2ServerRequest).stream ? (req as Http2ServerRequest).stream.session?.socket : (req as IncomingMessage).socket;
   return (sock as unknown as Record<symbol, ConnectionInfo | undefined> | undefined)?.[CONNECTION_INFO];
 }
 
-export function matchVirtualHost(rc: RouteConfig | undefined, authority: string): VirtualHost | undefined {
-  if (!rc) return undefined;
-  const host = authority.toLowerCase();
-  const bare = host.replace(/:\d+$/, '');
-  let wildcard: VirtualHost | undefined;
-  for (const vh of rc.virtualHosts) {
-    for (const d of vh.domains) {
-      if (d === host || d === bare) return vh;
-      if (d === '*') wildcard ??= vh;
-      else if (d.startsWith('*.') && bare.endsWith(d.slice(1))) wildcard ??= vh;
-    }
-  }
-  return wildcard;
-}
-
-export function matchRoute(vh: VirtualHost, path: string): Route | undefined {
-  for (const r of vh.routes) if (path.startsWith(r.match.prefix)) return r;
-  return undefined;
-}
-
 export class HttpConnectionManager {
-  private readonly seriesCache = new Map<string, RequestSeries>();
+  readonly telemetry: RequestTelemetry;
 
-  constructor(private readonly state: ProxyState) {}
+  constructor(private readonly state: ProxyState) {
+    this.telemetry = new RequestTelemetry(state);
+  }
 
   handle(req: DownstreamRequest, res: DownstreamResponse): void {
     const info = connectionInfoOf(req);
@@ -102,89 +47,31 @@ export class HttpConnectionManager {
     const authority = String((isH2 ? headers[':authority'] : headers.host) ?? '');
     let requestId = headers['x-request-id'];
     if (typeof requestId !== 'string' || requestId === '') requestId = generateRequestId();
-    const ex: Exchange = {
-      startTime: Date.now(),
-      t0: performance.now(),
-      method: req.method ?? 'GET',
-      path: req.url ?? '/',
-      protocol: isH2 ? 'HTTP/2' : `HTTP/${req.httpVersion}`,
-      authority,
-      requestId,
-      routeName: '-',
-      upstreamHost: '-',
-      upstreamLocal: '-',
-      status: 0,
-      flags: '-',
-      details: '-',
-      bytesIn: 0,
-      bytesOut: 0,
-      finished: false,
-    };
+    const ex = newExchange(req.method ?? 'GET', req.url ?? '/', isH2 ? 'HTTP/2' : `HTTP/${req.httpVersion}`, authority, requestId, performance.now());
+    if (typeof headers['user-agent'] === 'string') ex.userAgent = headers['user-agent'];
+    if (typeof headers['x-forwarded-for'] === 'string') ex.forwardedFor = headers['x-forwarded-for'];
+    if (typeof headers[PEER_METADATA] === 'string') ex.peerMetadata = headers[PEER_METADATA];
+    ex.grpc = String(headers['content-type'] ?? '').startsWith('application/grpc');
     req.on('data', (d: Buffer) => (ex.bytesIn += d.length));
     res.on('close', () => {
       if (!ex.finished) {
         // Downstream went away before the response completed.
         ex.flags = ex.flags === '-' ? 'DC' : ex.flags;
-        this.finish(info, ex, req);
+        this.telemetry.finish(info, ex);
       }
     });
 
-    const config = this.state.config;
-    let clusterName: string | undefined;
-    let decorator: string | undefined;
-    if (info.direction === 'inbound') {
-      clusterName = info.inboundCluster;
-      ex.routeName = 'default';
-      decorator = info.inboundService ? `${info.inboundService.host}:${info.inboundService.port}/*` : undefined;
-    } else {
-      const vh = matchVirtualHost(config?.routes[info.routeName ?? ''], authority);
-      if (!vh) {
-        if (info.direction === 'outbound' && config?.outbound.policy !== 'REGISTRY_ONLY' && info.originalDestination) {
-          clusterName = PASSTHROUGH_CLUSTER;
-          ex.routeName = 'allow_any';
-        } else {
-          this.localReply(info, ex, req, res, localReplies.noRoute());
-          return;
-        }
-      } else {
-        const route = matchRoute(vh, ex.path);
-        if (!route) {
-          this.localReply(info, ex, req, res, localReplies.noRoute());
-          return;
-        }
-        clusterName = route.action.cluster;
-        ex.routeName = route.name;
-        decorator = route.decorator;
-      }
-    }
-
-    let target: { host: string; port: number } | undefined;
-    if (clusterName === PASSTHROUGH_CLUSTER) {
-      target = info.originalDestination;
-      ex.cluster = { name: PASSTHROUGH_CLUSTER, kind: 'passthrough', protocol: 'auto', lb: 'PASSTHROUGH', connectTimeoutMs: 10_000, endpoints: [] };
-    } else {
-      const cs = clusterName ? this.state.clusters.get(clusterName) : undefined;
-      if (!cs) {
-        this.localReply(info, ex, req, res, localReplies.noRoute());
-        return;
-      }
-      ex.cluster = cs.config;
-      const host = this.state.clusters.pick(cs);
-      if (!host) {
-        this.localReply(info, ex, req, res, localReplies.noHealthyUpstream());
-        return;
-      }
-      ex.host = host;
-      target = { host: host.endpoint.address, port: host.endpoint.port };
-    }
-    if (!target) {
-      this.localReply(info, ex, req, res, localReplies.noRoute());
+    const decision = routeRequest(this.state, info, ex);
+    if ('reply' in decision) {
+      this.localReply(info, ex, req, res, decision.reply);
       return;
     }
-    ex.upstreamHost = `${target.host}:${target.port}`;
+    const target = decision.target;
+    const decorator = decision.decorator;
+    const cluster = ex.cluster!;
 
     const out = upstreamHeaders(headers, info, requestId, this.state);
-    const upstreamH2 = ex.cluster.protocol === 'http2' || (ex.cluster.protocol === 'auto' && isH2);
+    const upstreamH2 = cluster.protocol === 'http2' || (cluster.protocol === 'auto' && isH2);
     const host = ex.host;
     let released = false;
     const release = () => {
@@ -212,7 +99,7 @@ export class HttpConnectionManager {
       body.on('end', release);
       body.on('close', release);
       body.pipe(res as unknown as NodeJS.WritableStream);
-      res.on('finish', () => this.finish(info, ex, req));
+      res.on('finish', () => this.telemetry.finish(info, ex));
     };
     const onError = (err: NodeJS.ErrnoException, connected: boolean) => {
       release();
@@ -272,7 +159,14 @@ export class HttpConnectionManager {
       return;
     }
     let responded = false;
+    let failed = false;
     const connected = () => !session.connecting;
+    const fail = (err: NodeJS.ErrnoException) => {
+      // A failed stream reports 'error' and then 'close': answer once.
+      if (responded || failed) return;
+      failed = true;
+      onError(err, connected());
+    };
     stream.on('response', (rh: H2Headers) => {
       responded = true;
       const sock = session.socket;
@@ -280,12 +174,8 @@ export class HttpConnectionManager {
       const status = Number(rh[':status'] ?? 502);
       onResponse(status, rh, stream, () => stream.close());
     });
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (!responded) onError(err, connected());
-    });
-    stream.on('close', () => {
-      if (!responded) onError(Object.assign(new Error('stream closed'), { code: 'ECONNRESET' }), connected());
-    });
+    stream.on('error', fail);
+    stream.on('close', () => fail(Object.assign(new Error('stream closed'), { code: 'ECONNRESET' })));
     (req as NodeJS.ReadableStream).pipe(stream);
   }
 
@@ -301,112 +191,19 @@ export class HttpConnectionManager {
     }
     // Drain what the client still sends so the connection stays usable.
     (req as NodeJS.ReadableStream).resume();
-    if (res.writableFinished) this.finish(info, ex, req);
-    else res.once('finish', () => this.finish(info, ex, req));
-  }
-
-  private finish(info: ConnectionInfo, ex: Exchange, req: DownstreamRequest): void {
-    if (ex.finished) return;
-    ex.finished = true;
-    const durationMs = Math.round(performance.now() - ex.t0);
-    const series = this.series(info, ex, req);
-    this.state.metrics.recordRequest(series, ex.status, ex.flags, durationMs, ex.bytesIn, ex.bytesOut);
-    const h = req.headers;
-    this.state.accessLog.log({
-      startTime: ex.startTime,
-      method: ex.method,
-      path: ex.path,
-      protocol: ex.protocol,
-      responseCode: ex.status,
-      responseFlags: ex.flags,
-      responseCodeDetails: ex.details,
-      bytesReceived: ex.bytesIn,
-      bytesSent: ex.bytesOut,
-      durationMs,
-      ...(ex.upstreamServiceTime !== undefined ? { upstreamServiceTimeMs: ex.upstreamServiceTime } : {}),
-      ...(typeof h['x-forwarded-for'] === 'string' ? { xForwardedFor: h['x-forwarded-for'] } : {}),
-      ...(typeof h['user-agent'] === 'string' ? { userAgent: h['user-agent'] } : {}),
-      requestId: ex.requestId,
-      authority: ex.authority,
-      upstreamHost: ex.upstreamHost,
-      ...(ex.cluster ? { upstreamCluster: ex.cluster.name } : {}),
-      upstreamLocalAddress: ex.upstreamLocal,
-      downstreamLocalAddress: info.localAddress,
-      downstreamRemoteAddress: info.remoteAddress,
-      routeName: ex.routeName,
-    });
-  }
-
-  /** The label set for this request, built once per (direction, peer, cluster) and reused. */
-  private series(info: ConnectionInfo, ex: Exchange, req: DownstreamRequest): RequestSeries {
-    const self = this.state.config?.self;
-    const protocol = String(req.headers['content-type'] ?? '').startsWith('application/grpc') ? 'grpc' : 'http';
-    if (info.direction === 'inbound') {
-      const peerHeader = req.headers[PEER_METADATA] as string | undefined;
-      const key = `in|${info.inboundCluster}|${peerHeader ?? ''}`;
-      let s = this.seriesCache.get(key);
-      if (!s) {
-        const source = decodePeerMetadata(peerHeader);
-        s = this.state.metrics.prepare({
-          reporter: 'destination',
-          source,
-          destination: labelsOf(self),
-          destinationService: serviceLabels(info.inboundService),
-          requestProtocol: protocol,
-          connectionSecurityPolicy: 'none',
-        });
-        this.seriesCache.set(key, s);
-      }
-      return s;
-    }
-    const dest = ex.host?.endpoint;
-    const key = `out|${ex.cluster?.name ?? '-'}|${dest ? `${dest.address}:${dest.port}|${dest.workload.podName}` : ex.authority}`;
-    let s = this.seriesCache.get(key);
-    if (!s) {
-      s = this.state.metrics.prepare({
-        reporter: 'source',
-        source: labelsOf(self),
-        destination: dest ? labelsOf(dest.workload) : unknownWorkload(),
-        destinationService: ex.cluster?.service
-          ? serviceLabels(ex.cluster.service)
-          : { service: ex.authority.replace(/:\d+$/, '') || 'unknown', serviceName: ex.cluster?.name ?? 'unknown', serviceNamespace: 'unknown' },
-        requestProtocol: protocol,
-        connectionSecurityPolicy: 'unknown',
-      });
-      if (this.seriesCache.size > 10_000) this.seriesCache.clear();
-      this.seriesCache.set(key, s);
-    }
-    return s;
+    if (res.writableFinished) this.telemetry.finish(info, ex);
+    else res.once('finish', () => this.telemetry.finish(info, ex));
   }
 
   /** Drops cached label sets (after a push changes workloads). */
   reset(): void {
-    this.seriesCache.clear();
+    this.telemetry.reset();
   }
 }
 
 /** Connections to pods leave from this pod's address, as they would from its network namespace. */
 export function sourceAddress(host: string, podIP: string): { localAddress?: string } {
   return host.startsWith('127.') && podIP.startsWith('127.') ? { localAddress: podIP } : {};
-}
-
-export function labelsOf(meta: Endpoint['workload'] | undefined): WorkloadLabels {
-  if (!meta) return unknownWorkload();
-  return {
-    workload: meta.workload,
-    workloadNamespace: meta.namespace,
-    principal: 'unknown',
-    app: meta.app,
-    version: meta.version,
-    canonicalService: meta.canonicalService,
-    canonicalRevision: meta.canonicalRevision,
-    cluster: meta.cluster,
-  };
-}
-
-function serviceLabels(s: ServiceRef | undefined) {
-  if (!s) return { service: 'unknown', serviceName: 'unknown', serviceNamespace: 'unknown' };
-  return { service: s.host, serviceName: s.name, serviceNamespace: s.namespace };
 }
 
 function upstreamHeaders(h: DownstreamRequest['headers'], info: ConnectionInfo, requestId: string, state: ProxyState): Record<string, string | string[]> {

@@ -10,6 +10,7 @@ import { CONNECTION_INFO, type ConnectionInfo, type HttpConnectionManager } from
 import { proxyTcp } from '../network/tcp-proxy.js';
 import type { ProxyState } from '../proxy-state.js';
 import { readProxyHeader } from './proxy-protocol.js';
+import { Http1Session, type Http1Context } from '../http1/http1-session.js';
 import { sniff } from './sniff.js';
 
 export const OUTBOUND_CAPTURE_PORT = 15001;
@@ -31,10 +32,21 @@ export class ListenerManager {
   private readonly http2: Http2Server;
   private readonly sockets = new Set<Socket>();
 
+  private readonly h1: Http1Context;
+
   constructor(private readonly state: ProxyState, hcm: HttpConnectionManager, private readonly addrs: ListenerAddresses) {
     const handler = hcm.handle.bind(hcm);
     this.http1 = createHttpServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 300_000 }, handler);
     this.http2 = createH2Server({}, handler);
+    this.h1 = {
+      state,
+      telemetry: hcm.telemetry,
+      pool: state.clusters.pool,
+      fallback: (s) => {
+        this.http1.emit('connection', s);
+        s.resume();
+      },
+    };
   }
 
   /** Brings listeners in line with the config; throws (and leaves the old ones) if a port cannot be bound. */
@@ -168,8 +180,12 @@ export class ListenerManager {
       else s.destroy();
       return;
     }
-    if (kind === 'http2') this.http2.emit('connection', s);
-    else this.http1.emit('connection', s);
+    if (kind === 'http2') {
+      this.http2.emit('connection', s);
+      s.resume();
+      return;
+    }
+    new Http1Session(s, info, this.h1);
     s.resume();
   }
 
@@ -202,6 +218,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+/** Stops listening. Accepted connections carry on (the drain); close()'s callback would wait for them. */
 function closeAll(servers: Server[]): Promise<void> {
-  return Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined);
+  for (const s of servers) s.close();
+  return new Promise((r) => setImmediate(r));
 }

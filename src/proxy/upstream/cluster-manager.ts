@@ -6,6 +6,7 @@ import { connect as h2connect, type ClientHttp2Session } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import type { Cluster } from '../../xds/proxy-config.js';
 import { makeLoadBalancer, type HostState, type LoadBalancer } from './load-balancer.js';
+import { UpstreamPool } from '../http1/upstream-pool.js';
 
 export interface ClusterState {
   config: Cluster;
@@ -15,6 +16,8 @@ export interface ClusterState {
 
 export class ClusterManager {
   private clusters = new Map<string, ClusterState>();
+  /** Raw keep-alive connections for the HTTP/1.1 engine. */
+  readonly pool = new UpstreamPool();
   private readonly agents = new Map<string, Agent>();
   private readonly sessions = new Map<string, ClientHttp2Session>();
 
@@ -35,6 +38,7 @@ export class ClusterManager {
     // Endpoints that left every cluster: close their pools.
     for (const [key, agent] of this.agents) if (!live.has(key)) { agent.destroy(); this.agents.delete(key); }
     for (const [key, s] of this.sessions) if (!live.has(key)) { s.close(); this.sessions.delete(key); }
+    this.pool.retain(live);
   }
 
   get(name: string): ClusterState | undefined {
@@ -80,6 +84,7 @@ export class ClusterManager {
   }
 
   close(): void {
+    this.pool.close();
     for (const a of this.agents.values()) a.destroy();
     for (const s of this.sessions.values()) s.destroy();
     this.agents.clear();

@@ -74,7 +74,8 @@ export function reconcileDeployment(store: Store, d: Deployment, mutate: PodMuta
       if (ready) available--;
     }
   }
-  if (recreate && remainingOld > 0) return;
+  // Recreate: new pods only once every old one is gone, not merely marked for deletion.
+  if (recreate && pods.some((p) => p.metadata.labels?.[TEMPLATE_HASH_LABEL] !== hash)) return;
 
   // New pods come, up to desired and within the surge allowance.
   let total = current.length + remainingOld;

@@ -33,8 +33,9 @@ after(async () => {
 let seq = 0;
 const env = { PATH: process.env.PATH ?? '' };
 
+/** bash -c sources ~/.bashrc when its stdin is a socket, as the supervisor's is; --norc keeps it to the script. */
 function bash(script: string): LaunchSpec {
-  return { argv: ['bash', '-c', script], env, cwd: tmp, node: false };
+  return { argv: ['bash', '--norc', '-c', script], env, cwd: tmp, node: false };
 }
 
 interface Harness {

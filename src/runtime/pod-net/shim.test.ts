@@ -176,7 +176,7 @@ describe('pod network shim', () => {
     children.delete(child);
   });
 
-  test('the process exits when the channel closed before the shim ran', { todo: 'the shim only listens for disconnect when process.channel is set; a channel closed during startup leaves the process running' }, async () => {
+  test('the process exits when the channel closed before the shim ran', async () => {
     const script = 'setTimeout(() => process.exit(3), 5_000)';
     const child = spawn(process.execPath, ['--import', shimURL, '-e', script], { env: podEnv, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     children.add(child);

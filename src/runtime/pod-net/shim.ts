@@ -13,8 +13,10 @@ import { readPodNetEnv } from './pod-env.js';
 const env = readPodNetEnv(process.env);
 if (env) install(new PodNetwork(env));
 
-if (process.send && process.channel) {
-  process.channel.unref();
+if (process.send) {
+  // The runtime closed the channel before this ran: it is gone already.
+  if (!process.connected) process.exit(0);
+  process.channel?.unref();
   process.on('disconnect', () => process.exit(0));
 }
 

@@ -1,0 +1,371 @@
+// The proxy's HTTP/1.1 engine: one downstream connection, one exchange at a time. Heads are parsed and
+// rewritten as text; bodies pass through as the bytes that arrived (chunked framing included), so no
+// body is parsed, copied into strings or buffered beyond what is in flight. Upstream connections come
+// from a keep-alive pool per endpoint. HTTP/1.0 and protocol upgrades go to node:http instead.
+
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { STATUS_CODES } from 'node:http';
+import { generateRequestId } from '../../telemetry/trace-headers.js';
+import { localReplies, upstreamFailure, type LocalReply } from '../errors/respond.js';
+import { newExchange, routeRequest, type ConnectionInfo, type Exchange } from '../http/exchange.js';
+import { PEER_METADATA, PEER_METADATA_ID } from '../http/peer-metadata.js';
+import type { RequestTelemetry } from '../http/request-telemetry.js';
+import type { ProxyState } from '../proxy-state.js';
+import { BodyTracker } from './body-tracker.js';
+import { framingOf, headerValue, HeadError, parseHead, type Head } from './head.js';
+import type { UpstreamPool } from './upstream-pool.js';
+
+export interface Http1Context {
+  state: ProxyState;
+  telemetry: RequestTelemetry;
+  pool: UpstreamPool;
+  /** Hands the connection (with its unread bytes put back) to node:http. */
+  fallback(socket: Socket): void;
+}
+
+/** Request headers the proxy drops or sets itself. */
+const DROP_REQUEST = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'x-request-id', PEER_METADATA, PEER_METADATA_ID]);
+const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'server', 'x-envoy-upstream-service-time', PEER_METADATA, PEER_METADATA_ID]);
+const SERVER_LINE = 'server: istio-envoy\r\n';
+
+interface Active {
+  ex: Exchange;
+  req: BodyTracker;
+  closeAfter: boolean;
+  headOnly: boolean;
+  target: { host: string; port: number };
+  head: string;
+  /** Request body bytes sent so far (a reused connection that fails before any can be retried). */
+  bodySent: boolean;
+  up?: Socket;
+  reused: boolean;
+  retried: boolean;
+  upStart: number;
+  respBuf?: Buffer;
+  res?: BodyTracker;
+  /** The upstream said it closes after this response. */
+  upClose: boolean;
+  responding: boolean;
+  decorator?: string;
+}
+
+export class Http1Session {
+  private buf: Buffer | undefined;
+  private a: Active | undefined;
+  private done = false;
+  private downstreamEnded = false;
+
+  constructor(private readonly sock: Socket, private readonly info: ConnectionInfo, private readonly ctx: Http1Context) {
+    sock.setNoDelay(true);
+    sock.on('data', this.onData);
+    sock.on('end', this.onDownstreamEnd);
+    sock.on('close', this.onDownstreamClose);
+    sock.on('error', () => undefined);
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    const a = this.a;
+    if (a && !a.req.done) {
+      this.requestBody(a, chunk, 0);
+      return;
+    }
+    this.buf = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
+    if (a) this.sock.pause(); // the next request waits for this response
+    else this.next();
+  };
+
+  private readonly onDownstreamEnd = (): void => {
+    this.downstreamEnded = true;
+    if (!this.a) this.sock.end();
+  };
+
+  private readonly onDownstreamClose = (): void => {
+    this.done = true;
+    const a = this.a;
+    if (a && !a.ex.finished) {
+      if (a.ex.flags === '-') a.ex.flags = 'DC';
+      a.up?.destroy();
+      this.finish(a);
+    }
+  };
+
+  private next(): void {
+    if (this.done || !this.buf || this.buf.length === 0) return;
+    let head: Head | undefined;
+    try {
+      head = parseHead(this.buf, true);
+    } catch (err) {
+      const status = err instanceof HeadError ? err.status : 400;
+      this.rawReply(status, STATUS_CODES[status] ?? 'Bad Request', true);
+      return;
+    }
+    if (!head) return;
+    const [method, target, version] = head.first;
+    if (version !== 'HTTP/1.1' || method === 'CONNECT' || head.names.includes('upgrade')) {
+      // HTTP/1.0 and upgrades need node:http's handling of framing and protocol switches.
+      this.sock.off('data', this.onData);
+      this.sock.off('end', this.onDownstreamEnd);
+      this.sock.off('close', this.onDownstreamClose);
+      this.sock.pause();
+      this.sock.unshift(this.buf);
+      this.buf = undefined;
+      this.ctx.fallback(this.sock);
+      return;
+    }
+    const body = this.buf.length > head.length ? this.buf.subarray(head.length) : undefined;
+    this.buf = undefined;
+    this.start(head, method, target, body);
+  }
+
+  private start(head: Head, method: string, path: string, body: Buffer | undefined): void {
+    const state = this.ctx.state;
+    let requestId = headerValue(head, 'x-request-id');
+    if (!requestId) requestId = generateRequestId();
+    const ex = newExchange(method, path, 'HTTP/1.1', headerValue(head, 'host') ?? '', requestId, performance.now());
+    let framing;
+    try {
+      framing = framingOf(head, true);
+    } catch {
+      this.rawReply(400, 'Bad Request', true);
+      return;
+    }
+    const connection = headerValue(head, 'connection');
+    const a: Active = {
+      ex,
+      req: new BodyTracker(framing),
+      closeAfter: connection !== undefined && /(^|,)\s*close\s*(,|$)/i.test(connection),
+      headOnly: method === 'HEAD',
+      target: { host: '', port: 0 },
+      head: '',
+      bodySent: false,
+      reused: false,
+      retried: false,
+      upClose: false,
+      upStart: 0,
+      responding: false,
+    };
+    this.a = a;
+    // Headers the proxy reads, and the upstream head: the request's lines minus what it rewrites.
+    let out = `${method} ${path} HTTP/1.1\r\n`;
+    let hasXfp = false;
+    for (let i = 0; i < head.names.length; i++) {
+      const n = head.names[i]!;
+      const line = head.lines[i]!;
+      if (n === 'user-agent') ex.userAgent = line.slice(line.indexOf(':') + 1).trim();
+      else if (n === 'x-forwarded-for') ex.forwardedFor = line.slice(line.indexOf(':') + 1).trim();
+      else if (n === 'content-type') ex.grpc = line.includes('application/grpc');
+      else if (n === 'x-forwarded-proto') hasXfp = true;
+      else if (n === PEER_METADATA) ex.peerMetadata = line.slice(line.indexOf(':') + 1).trim();
+      if (DROP_REQUEST.has(n)) continue;
+      out += `${line}\r\n`;
+    }
+    out += `x-request-id: ${requestId}\r\n`;
+    if (!hasXfp) out += 'x-forwarded-proto: http\r\n';
+    if (this.info.direction !== 'inbound') out += `${PEER_METADATA}: ${state.peerMetadata}\r\n${PEER_METADATA_ID}: ${state.nodeId}\r\n`;
+    out += '\r\n';
+    a.head = out;
+
+    const decision = routeRequest(state, this.info, ex);
+    if ('reply' in decision) {
+      this.localReply(a, decision.reply, body);
+      return;
+    }
+    a.target = decision.target;
+    if (decision.decorator) a.decorator = decision.decorator;
+    if (ex.host) ex.host.active++;
+    this.connect(a, body);
+  }
+
+  private connect(a: Active, body: Buffer | undefined): void {
+    const { socket, reused } = this.ctx.pool.acquire(a.target.host, a.target.port, sourceAddress(a.target.host, this.ctx.state.podIP));
+    a.up = socket;
+    a.reused = reused;
+    a.upStart = performance.now();
+    socket.on('data', (d: Buffer) => this.onUpstreamData(a, d));
+    socket.on('error', (err: NodeJS.ErrnoException) => this.onUpstreamGone(a, socket, err));
+    socket.on('close', () => this.onUpstreamGone(a, socket, undefined));
+    socket.on('drain', () => this.sock.resume());
+    // The body bytes that came with the head belong to this request now, before any later chunk.
+    let first: Buffer | string = a.head;
+    if (body && body.length) {
+      const n = a.req.take(body, 0);
+      if (n > 0) {
+        first = Buffer.concat([Buffer.from(a.head, 'latin1'), body.subarray(0, n)]);
+        a.bodySent = true;
+      }
+      if (n < body.length) this.buf = body.subarray(n);
+    }
+    const send = () => {
+      a.ex.upstreamLocal = `${socket.localAddress}:${socket.localPort}`;
+      socket.write(first, 'latin1');
+      if (!a.req.done) this.sock.resume();
+    };
+    if (socket.connecting) socket.once('connect', send);
+    else send();
+  }
+
+  private requestBody(a: Active, chunk: Buffer, offset: number): void {
+    const n = a.req.take(chunk, offset);
+    const part = offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n);
+    if (n < chunk.length - offset) this.buf = chunk.subarray(offset + n);
+    if (a.up && !a.up.connecting) {
+      a.bodySent = true;
+      if (!a.up.write(part)) this.sock.pause();
+    } else if (a.up) {
+      a.bodySent = true;
+      const up = a.up;
+      up.once('connect', () => up.write(part));
+    }
+    if (a.req.done && this.buf) this.sock.pause();
+  }
+
+  private onUpstreamData(a: Active, d: Buffer): void {
+    if (a.ex.finished) return;
+    if (!a.res) {
+      a.respBuf = a.respBuf ? Buffer.concat([a.respBuf, d]) : d;
+      let head: Head | undefined;
+      try {
+        head = parseHead(a.respBuf, false);
+      } catch {
+        this.fail(a, localReplies.protocolError());
+        return;
+      }
+      if (!head) return;
+      const status = Number(head.first[1]);
+      const rest = a.respBuf.subarray(head.length);
+      a.respBuf = undefined;
+      if (status >= 100 && status < 200) {
+        // 100 Continue and friends: pass on, keep waiting for the final response.
+        this.sock.write(`${head.first.join(' ')}\r\n${head.lines.map((l) => `${l}\r\n`).join('')}\r\n`, 'latin1');
+        if (rest.length) this.onUpstreamData(a, rest);
+        return;
+      }
+      let framing;
+      try {
+        framing = a.headOnly || status === 204 || status === 304 ? { kind: 'none' as const } : framingOf(head, false);
+      } catch {
+        this.fail(a, localReplies.protocolError());
+        return;
+      }
+      a.res = new BodyTracker(framing);
+      a.ex.status = status;
+      a.ex.details = 'via_upstream';
+      a.ex.upstreamServiceTime = Math.round(performance.now() - a.upStart);
+      const upClose = headerValue(head, 'connection');
+      a.upClose = framing.kind === 'close' || (upClose !== undefined && /close/i.test(upClose));
+      if (framing.kind === 'close') a.closeAfter = true;
+      a.responding = true;
+      let out = `HTTP/1.1 ${head.first[1]} ${head.first[2]}\r\n`;
+      for (let i = 0; i < head.names.length; i++) if (!DROP_RESPONSE.has(head.names[i]!)) out += `${head.lines[i]!}\r\n`;
+      out += `x-envoy-upstream-service-time: ${a.ex.upstreamServiceTime}\r\n${SERVER_LINE}`;
+      if (this.info.direction === 'inbound') {
+        out += `${PEER_METADATA}: ${this.ctx.state.peerMetadata}\r\n${PEER_METADATA_ID}: ${this.ctx.state.nodeId}\r\n`;
+        if (a.decorator) out += `x-envoy-decorator-operation: ${a.decorator}\r\n`;
+      }
+      if (a.closeAfter) out += 'connection: close\r\n';
+      out += '\r\n';
+      const n = rest.length ? a.res.take(rest, 0) : 0;
+      const ok = this.sock.write(n > 0 ? Buffer.concat([Buffer.from(out, 'latin1'), rest.subarray(0, n)]) : Buffer.from(out, 'latin1'));
+      if (a.res.done) this.complete(a, a.up!, a.upClose);
+      else if (!ok) {
+        a.up!.pause();
+        this.sock.once('drain', () => a.up?.resume());
+      }
+      return;
+    }
+    const n = a.res.take(d, 0);
+    if (!this.sock.write(n === d.length ? d : d.subarray(0, n))) {
+      a.up!.pause();
+      this.sock.once('drain', () => a.up?.resume());
+    }
+    if (a.res.done) this.complete(a, a.up!, a.upClose);
+  }
+
+  /** The upstream connection errored or closed. */
+  private onUpstreamGone(a: Active, socket: Socket, err: NodeJS.ErrnoException | undefined): void {
+    if (a.up !== socket || a.ex.finished) return;
+    if (a.res) {
+      if (a.res.closed()) {
+        this.complete(a, socket, true);
+        return;
+      }
+      a.ex.flags = 'UC';
+      this.sock.destroy();
+      return;
+    }
+    // A pooled connection the server had closed: try once more on a new one, if nothing was lost.
+    if (a.reused && !a.retried && !a.bodySent) {
+      a.retried = true;
+      socket.destroy();
+      this.connect(a, undefined);
+      return;
+    }
+    const connected = !socket.connecting && a.ex.upstreamLocal !== '-';
+    this.fail(a, upstreamFailure(err ?? Object.assign(new Error('closed'), { code: 'ECONNRESET' }), connected));
+  }
+
+  private fail(a: Active, r: LocalReply): void {
+    a.up?.destroy();
+    if (a.responding) {
+      a.ex.flags = r.flag;
+      this.sock.destroy();
+      return;
+    }
+    this.localReply(a, r, undefined);
+  }
+
+  private complete(a: Active, socket: Socket, upstreamClosing: boolean): void {
+    if (a.ex.host) a.ex.host.active--;
+    a.up = undefined;
+    socket.removeAllListeners('drain');
+    if (upstreamClosing || !a.req.done) socket.destroy();
+    else this.ctx.pool.release(a.target.host, a.target.port, socket);
+    this.finish(a);
+    this.endExchange(a);
+  }
+
+  private localReply(a: Active, r: LocalReply, body: Buffer | undefined): void {
+    a.ex.status = r.status;
+    a.ex.flags = r.flag;
+    a.ex.details = r.details;
+    // Whatever of the request body already arrived is dropped; if more is coming, the connection closes.
+    if (body) a.req.take(body, 0);
+    if (!a.req.done) a.closeAfter = true;
+    const payload = Buffer.from(r.body);
+    a.ex.bytesOut = payload.length;
+    this.sock.write(
+      `HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? ''}\r\ncontent-length: ${payload.length}\r\ncontent-type: text/plain\r\ndate: ${new Date().toUTCString()}\r\n${SERVER_LINE}${a.closeAfter ? 'connection: close\r\n' : ''}\r\n${r.body}`,
+      'latin1',
+    );
+    if (a.ex.host) a.ex.host.active--;
+    this.finish(a);
+    this.endExchange(a);
+  }
+
+  private finish(a: Active): void {
+    a.ex.bytesIn = a.req.bodyBytes;
+    if (a.res) a.ex.bytesOut = a.res.bodyBytes;
+    this.ctx.telemetry.finish(this.info, a.ex);
+  }
+
+  private endExchange(a: Active): void {
+    this.a = undefined;
+    if (a.closeAfter || (this.downstreamEnded && !this.buf)) {
+      this.sock.end();
+      this.done = true;
+      return;
+    }
+    this.sock.resume();
+    if (this.buf) this.next();
+  }
+
+  private rawReply(status: number, reason: string, close: boolean): void {
+    this.sock.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-length: 0\r\n${SERVER_LINE}${close ? 'connection: close\r\n' : ''}\r\n`, 'latin1');
+    this.done = true;
+  }
+}
+
+function sourceAddress(host: string, podIP: string): string | undefined {
+  return host.startsWith('127.') && podIP.startsWith('127.') ? podIP : undefined;
+}

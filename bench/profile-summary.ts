@@ -12,13 +12,16 @@ interface Node {
 
 export function topFrames(file: string, n = 15): Array<{ frame: string; selfPercent: number }> {
   const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[] };
-  const total = prof.nodes.reduce((a, x) => a + (x.hitCount ?? 0), 0) || 1;
+  // Shares of busy time: the idle loop is left out.
+  const total = prof.nodes.reduce((a, x) => a + (x.callFrame.functionName === '(idle)' ? 0 : x.hitCount ?? 0), 0) || 1;
   const byFrame = new Map<string, number>();
   for (const x of prof.nodes) {
     const url = x.callFrame.url.replace(/^.*\/(dist|node:internal|node:)/, '$1');
     const key = `${x.callFrame.functionName || '(anonymous)'} ${url}:${x.callFrame.lineNumber + 1}`;
+    if (x.callFrame.functionName === '(idle)') continue;
     byFrame.set(key, (byFrame.get(key) ?? 0) + (x.hitCount ?? 0));
   }
+  byFrame.delete('(idle) :0');
   return [...byFrame].sort((a, b) => b[1] - a[1]).slice(0, n).map(([frame, hits]) => ({ frame, selfPercent: Math.round((hits / total) * 1000) / 10 }));
 }
 

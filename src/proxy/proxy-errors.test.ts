@@ -24,6 +24,8 @@ import {
   workload,
   type Backend,
   type TestProxy,
+  connectOutbound,
+  once,
 } from './test-support.js';
 
 const UPSTREAM_RESET = 'upstream connect error or disconnect/reset before headers. reset reason: ';
@@ -237,5 +239,33 @@ describe('gateway local replies', () => {
       metricSum(p.metrics(), 'istio_requests_total', { reporter: 'source', destination_service: serviceHost('web'), destination_workload: 'web-v1', response_code: '200', response_flags: '-' }),
       1,
     );
+  });
+});
+
+describe('malformed traffic', () => {
+  test('a broken chunked request body gets 400 and the proxy keeps serving', async (t) => {
+    const defer = cleanups(t);
+    const good = await startHttpBackend((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('ok'));
+      req.on('error', () => undefined);
+    });
+    defer(() => good.close());
+    const config = emptyConfig();
+    addService(config, { name: 'web', vip: '127.213.3.9', port: 80, upstream: 'http1', endpoints: [good.port] });
+    const p = await startProxy(31, config);
+    defer(() => p.shutdown());
+    const s = connectOutbound(p.loopbackIP, { host: '127.213.3.9', port: 80 });
+    defer(() => s.destroy());
+    let answer = '';
+    s.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    const closed = once(s, 'close');
+    s.write(`POST / HTTP/1.1\r\nHost: ${serviceHost('web')}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ-not-hex\r\n\r\n`);
+    await closed;
+    assert.match(answer, /^HTTP\/1\.1 (400|502) /);
+    const agent = new OutboundAgent(p.loopbackIP, { host: '127.213.3.9', port: 80 });
+    defer(() => agent.destroy());
+    const r = await send({ agent, host: serviceHost('web'), port: 80, path: '/after' });
+    assert.equal(r.status, 200);
   });
 });

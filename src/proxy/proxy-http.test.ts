@@ -29,8 +29,10 @@ describe('outbound HTTP/1.1', () => {
   test('a GET reaches the backend with request id and forwarding headers, and comes back with Envoy response headers', async (t) => {
     const defer = cleanups(t);
     const seen: IncomingHttpHeaders[] = [];
+    const from: (string | undefined)[] = [];
     const backend = await startHttpBackend((req, res) => {
       seen.push(req.headers);
+      from.push(req.socket.remoteAddress);
       res.setHeader('server', 'backend');
       res.end(`hello from ${req.url}`);
     });
@@ -56,6 +58,9 @@ describe('outbound HTTP/1.1', () => {
     assert.equal(seen[1]!['x-request-id'], 'keep-me-123', 'x-request-id kept when present');
     assert.equal(seen[1]!['x-forwarded-proto'], 'http');
     assert.equal(r2.headers.server, 'istio-envoy');
+
+    // Upstream connections leave from the pod's own address.
+    assert.deepEqual(from, [p.podIP, p.podIP]);
 
     // Keep-alive: both requests went over one downstream connection.
     assert.equal(agent.connections, 1);

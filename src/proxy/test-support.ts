@@ -12,7 +12,10 @@ import type { Cluster, Endpoint, ProxyConfig, WorkloadMeta } from '../xds/proxy-
 import { proxyHeader } from './listener/proxy-protocol.js';
 import { Proxy } from './proxy.js';
 
-/** Address block of these tests: pod IPs 127.213.64.N, proxy loopback IPs 127.213.128.N. */
+/**
+ * Address block of these tests: pod IPs 127.213.64.N, proxy loopback IPs 127.213.128.N. Each file
+ * keeps to its own N: proxy-http 1-19, proxy-tcp 20-29, proxy-errors 30-39, proxy-inbound 40-49.
+ */
 export function addressesFor(n: number): { podIP: string; loopbackIP: string } {
   return { podIP: `127.213.64.${n}`, loopbackIP: `127.213.128.${n}` };
 }
@@ -371,21 +374,6 @@ export function connectOutbound(loopbackIP: string, dst: { host: string; port: n
   return s;
 }
 
-/** Resolves once the socket is connected. */
-export function connected(s: Socket): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    if (!s.connecting) {
-      resolve(s);
-      return;
-    }
-    s.once('connect', () => {
-      s.off('error', reject);
-      resolve(s);
-    });
-    s.once('error', reject);
-  });
-}
-
 /**
  * An HTTP/1.1 agent whose connections all go through the outbound capture listener to dst, as an
  * app's would after redirection. Keep-alive with one socket, so consecutive requests share a connection.
@@ -453,10 +441,6 @@ export function sha256(b: Buffer): string {
 
 export function once<T = unknown>(emitter: NodeJS.EventEmitter, event: string): Promise<T> {
   return new Promise((resolve) => emitter.once(event, (v: T) => resolve(v)));
-}
-
-export function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** An h2c client session over the outbound capture listener to dst; authority is the URL's host. */

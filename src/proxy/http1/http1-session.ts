@@ -14,7 +14,7 @@ import type { RequestTelemetry } from '../http/request-telemetry.js';
 import type { ProxyState } from '../proxy-state.js';
 import { BodyTracker } from './body-tracker.js';
 import { framingOf, headerValue, HeadError, parseHead, type Head } from './head.js';
-import type { UpstreamPool } from './upstream-pool.js';
+import type { UpstreamPool, UpstreamUser } from './upstream-pool.js';
 
 export interface Http1Context {
   state: ProxyState;
@@ -65,6 +65,15 @@ export class Http1Session {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    try {
+      this.data(chunk);
+    } catch (err) {
+      // Malformed framing from downstream: answer 400 if nothing was answered yet, else cut the connection.
+      this.protocolError(err as Error, true);
+    }
+  };
+
+  private data(chunk: Buffer): void {
     const a = this.a;
     if (a && !a.req.done) {
       this.requestBody(a, chunk, 0);
@@ -73,7 +82,26 @@ export class Http1Session {
     this.buf = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
     if (a) this.sock.pause(); // the next request waits for this response
     else this.next();
-  };
+  }
+
+  private protocolError(err: Error, downstream: boolean): void {
+    const a = this.a;
+    if (!a) {
+      this.rawReply(400, 'Bad Request', true);
+      return;
+    }
+    a.up?.destroy();
+    a.up = undefined;
+    if (a.responding || a.ex.finished) {
+      a.ex.flags = downstream ? 'DPE' : 'UPE';
+      this.sock.destroy();
+      if (!a.ex.finished) this.finish(a);
+      return;
+    }
+    a.closeAfter = true;
+    const r = downstream ? { status: 400, flag: 'DPE' as const, body: 'Bad Request', details: `downstream_protocol_error{${err.message.replace(/\s/g, '_')}}` } : localReplies.protocolError();
+    this.localReply(a, r, undefined);
+  }
 
   private readonly onDownstreamEnd = (): void => {
     this.downstreamEnded = true;
@@ -178,14 +206,21 @@ export class Http1Session {
   }
 
   private connect(a: Active, body: Buffer | undefined): void {
-    const { socket, reused } = this.ctx.pool.acquire(a.target.host, a.target.port, sourceAddress(a.target.host, this.ctx.state.podIP));
+    const user: UpstreamUser = {
+      data: (d) => {
+        try {
+          this.onUpstreamData(a, d);
+        } catch (err) {
+          this.protocolError(err as Error, false);
+        }
+      },
+      gone: (err) => this.onUpstreamGone(a, socket, err),
+      drain: () => this.sock.resume(),
+    };
+    const { socket, reused } = this.ctx.pool.acquire(a.target.host, a.target.port, sourceAddress(a.target.host, this.ctx.state.podIP), user);
     a.up = socket;
     a.reused = reused;
     a.upStart = performance.now();
-    socket.on('data', (d: Buffer) => this.onUpstreamData(a, d));
-    socket.on('error', (err: NodeJS.ErrnoException) => this.onUpstreamGone(a, socket, err));
-    socket.on('close', () => this.onUpstreamGone(a, socket, undefined));
-    socket.on('drain', () => this.sock.resume());
     // The body bytes that came with the head belong to this request now, before any later chunk.
     let first: Buffer | string = a.head;
     if (body && body.length) {
@@ -318,9 +353,8 @@ export class Http1Session {
   private complete(a: Active, socket: Socket, upstreamClosing: boolean): void {
     if (a.ex.host) a.ex.host.active--;
     a.up = undefined;
-    socket.removeAllListeners('drain');
     if (upstreamClosing || !a.req.done) socket.destroy();
-    else this.ctx.pool.release(a.target.host, a.target.port, socket);
+    else this.ctx.pool.release(socket);
     this.finish(a);
     this.endExchange(a);
   }

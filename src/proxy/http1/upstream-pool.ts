@@ -1,78 +1,101 @@
-// Idle keep-alive connections per upstream endpoint, reused last-in first-out.
+// Idle keep-alive connections per upstream endpoint, reused last-in first-out. Each connection has
+// its listeners installed once; they forward to whichever exchange holds it, so taking and giving
+// back a connection costs no listener churn.
 
 import { connect, type Socket } from 'node:net';
 
 const MAX_IDLE_PER_KEY = 128;
 const IDLE_TIMEOUT_MS = 60_000;
 
-interface Idle {
-  socket: Socket;
-  onGone: () => void;
+/** The exchange currently using a connection. */
+export interface UpstreamUser {
+  data(d: Buffer): void;
+  gone(err: NodeJS.ErrnoException | undefined): void;
+  drain(): void;
 }
 
-export class UpstreamPool {
-  private readonly idle = new Map<string, Idle[]>();
+interface Conn {
+  socket: Socket;
+  key: string;
+  user: UpstreamUser | undefined;
+}
 
-  /** A pooled connection (reused: true) or a new one. */
-  acquire(host: string, port: number, localAddress: string | undefined): { socket: Socket; reused: boolean } {
+const CONN = Symbol('weft.upstreamConn');
+
+export class UpstreamPool {
+  private readonly idle = new Map<string, Conn[]>();
+
+  /** A pooled connection (reused: true) or a new one, bound to user until released or gone. */
+  acquire(host: string, port: number, localAddress: string | undefined, user: UpstreamUser): { socket: Socket; reused: boolean } {
     const key = `${host}:${port}`;
     const list = this.idle.get(key);
     while (list && list.length) {
-      const it = list.pop()!;
-      it.socket.off('close', it.onGone);
-      it.socket.off('error', it.onGone);
-      it.socket.off('data', it.onGone);
-      it.socket.setTimeout(0);
-      if (!it.socket.destroyed) return { socket: it.socket, reused: true };
+      const c = list.pop()!;
+      if (c.socket.destroyed) continue;
+      c.socket.setTimeout(0);
+      c.user = user;
+      return { socket: c.socket, reused: true };
     }
     const socket = connect({ host, port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
+    const c: Conn = { socket, key, user };
+    (socket as unknown as Record<symbol, Conn>)[CONN] = c;
+    socket.on('data', (d: Buffer) => {
+      if (c.user) c.user.data(d);
+      else socket.destroy(); // an idle connection that speaks is useless
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => this.gone(c, err));
+    socket.on('close', () => this.gone(c, undefined));
+    socket.on('drain', () => c.user?.drain());
+    socket.on('timeout', () => socket.destroy());
     return { socket, reused: false };
   }
 
-  release(host: string, port: number, socket: Socket): void {
+  private gone(c: Conn, err: NodeJS.ErrnoException | undefined): void {
+    const user = c.user;
+    c.user = undefined;
+    if (user) user.gone(err);
+    else {
+      const list = this.idle.get(c.key);
+      const i = list ? list.indexOf(c) : -1;
+      if (i >= 0) list!.splice(i, 1);
+    }
+    c.socket.destroy();
+  }
+
+  /** Gives a connection back for reuse (or closes it when it cannot be reused). */
+  release(socket: Socket): void {
+    const c = (socket as unknown as Record<symbol, Conn | undefined>)[CONN];
+    if (!c) {
+      socket.destroy();
+      return;
+    }
+    c.user = undefined;
     if (socket.destroyed || socket.readyState !== 'open') {
       socket.destroy();
       return;
     }
-    const key = `${host}:${port}`;
-    let list = this.idle.get(key);
-    if (!list) this.idle.set(key, (list = []));
+    let list = this.idle.get(c.key);
+    if (!list) this.idle.set(c.key, (list = []));
     if (list.length >= MAX_IDLE_PER_KEY) {
       socket.destroy();
       return;
     }
-    socket.removeAllListeners('data');
-    socket.removeAllListeners('end');
-    socket.removeAllListeners('close');
-    socket.removeAllListeners('error');
-    const it: Idle = {
-      socket,
-      onGone: () => {
-        socket.destroy();
-        const i = list!.indexOf(it);
-        if (i >= 0) list!.splice(i, 1);
-      },
-    };
-    // An idle connection that speaks or closes is useless: drop it.
-    socket.once('close', it.onGone);
-    socket.once('error', it.onGone);
-    socket.once('data', it.onGone);
-    socket.setTimeout(IDLE_TIMEOUT_MS, it.onGone);
     socket.resume();
-    list.push(it);
+    socket.setTimeout(IDLE_TIMEOUT_MS);
+    list.push(c);
   }
 
   /** Closes idle connections to endpoints no longer in use. */
   retain(live: Set<string>): void {
     for (const [key, list] of this.idle) {
       if (live.has(key)) continue;
-      for (const it of list) it.socket.destroy();
+      for (const c of list) c.socket.destroy();
       this.idle.delete(key);
     }
   }
 
   close(): void {
-    for (const list of this.idle.values()) for (const it of list) it.socket.destroy();
+    for (const list of this.idle.values()) for (const c of list) c.socket.destroy();
     this.idle.clear();
   }
 }

@@ -123,6 +123,7 @@ export async function runPropagation(log: (m: string) => void): Promise<Propagat
       setMarker(`probe-${k}.prop.svc.cluster.local`);
       const t0 = performance.now();
       await apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: `probe-${k}`, namespace: 'prop' }, spec: { selector: { app: `probe-${k}` }, ports: [{ name: 'http', port: 80 }] } }]);
+      if (process.env.BENCH_VERBOSE) log(`apply took ${Math.round(performance.now() - t0)} ms`);
       return { t0: () => t0 };
     });
 
@@ -171,10 +172,24 @@ export async function runPropagation(log: (m: string) => void): Promise<Propagat
     };
   } finally {
     for (const s of sims) s.session.destroy();
+    if (process.env.BENCH_VERBOSE) {
+      const r = await sandbox.run(['-n', 'istio-system', 'logs', 'deploy/istiod', '--tail', '2000']);
+      log(r.stdout);
+    }
     await sandbox.cleanup();
   }
 }
 
 function readToken(home: string): string {
   return readFileSync(`${home}/token`, 'utf8').trim();
+}
+
+if (process.argv[1]?.endsWith('propagation.js')) {
+  runPropagation((m) => process.stderr.write(`${m}\n`)).then(
+    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
+    (err: Error) => {
+      process.stderr.write(`propagation failed: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -2,6 +2,7 @@
 
 import { createServer as createHttp2Server } from 'node:http2';
 import { createServer as createHttpServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { ResourceIndex } from './ingest/resource-index.js';
 import { RuntimeWatch } from './ingest/runtime-watch.js';
 import { buildSnapshot } from './model/snapshot.js';
@@ -13,6 +14,7 @@ interface Settings {
   xdsPort: number;
   monitoringPort: number;
   debounceMs: number;
+  debugTimings: boolean;
 }
 
 function settingsFrom(env: NodeJS.ProcessEnv): Settings {
@@ -25,6 +27,7 @@ function settingsFrom(env: NodeJS.ProcessEnv): Settings {
     xdsPort: Number(env.WEFT_XDS_PORT ?? 15010),
     monitoringPort: Number(env.WEFT_MONITORING_PORT ?? 15014),
     debounceMs: Number(env.PILOT_DEBOUNCE_AFTER_MS ?? 10),
+    debugTimings: env.WEFT_DEBUG_PUSH_TIMINGS === '1',
   };
 }
 
@@ -44,7 +47,11 @@ function main(): void {
     timer = setTimeout(() => {
       timer = undefined;
       version++;
-      discovery.update(buildSnapshot(index, version));
+      const t0 = performance.now();
+      const snapshot = buildSnapshot(index, version);
+      const t1 = performance.now();
+      discovery.update(snapshot);
+      if (s.debugTimings) log(`push ${version}: snapshot ${Math.round(t1 - t0)} ms, translate and send ${Math.round(performance.now() - t1)} ms`);
     }, s.debounceMs);
   });
   const watch = new RuntimeWatch(s.api, index, log);

@@ -1,7 +1,6 @@
 // The push stream between control plane and proxies: xDS's semantics (versions, nonces, ACK/NACK,
 // last good config kept) over one HTTP/2 stream carrying newline-delimited JSON both ways.
 
-import type { ProxyConfig } from './proxy-config.js';
 
 export const DISCOVERY_PATH = '/weft.discovery.v1.AggregatedDiscovery/Stream';
 
@@ -23,11 +22,15 @@ export interface DiscoveryRequest {
   errorDetail?: string;
 }
 
-/** Control plane -> proxy. */
+/** Control plane -> proxy: the resources that changed since the last push (all of them when full). */
 export interface DiscoveryResponse {
   versionInfo: string;
   nonce: string;
-  config: ProxyConfig;
+  /** Replace everything held (the first push, and after a NACK). */
+  full: boolean;
+  /** Added or changed resources by name (see resources.ts). */
+  resources: Record<string, unknown>;
+  removed: string[];
 }
 
 /** Splits a byte stream into JSON messages, one per line. */
@@ -46,6 +49,6 @@ export class LineDecoder {
   }
 }
 
-export function encode(msg: DiscoveryRequest | DiscoveryResponse): string {
+export function encode(msg: DiscoveryRequest): string {
   return `${JSON.stringify(msg)}\n`;
 }

@@ -1,11 +1,12 @@
 // Serves proxies their configuration over a long-lived HTTP/2 stream: a push carries a version and a
 // nonce; the proxy answers with an ACK (same version) or a NACK (error detail, keeping its last good config).
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Http2Server, ServerHttp2Stream } from 'node:http2';
-import { DISCOVERY_PATH, LineDecoder, encode, type DiscoveryRequest, type NodeInfo } from '../../xds/discovery.js';
+import { DISCOVERY_PATH, LineDecoder, type DiscoveryRequest, type NodeInfo } from '../../xds/discovery.js';
+import { diffResources, type ResourceDiff } from '../../xds/resources.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { translateProxy, UnknownProxyError } from '../translate/translate-proxy.js';
+import { translateResources, UnknownProxyError } from '../translate/translate-proxy.js';
 
 export interface ProxyStatus {
   id: string;
@@ -29,7 +30,10 @@ interface Connection {
   node: NodeInfo;
   stream: ServerHttp2Stream;
   status: ProxyStatus;
-  lastHash?: string;
+  /** What the proxy holds, as pushed: the shared resource map it got last, and its own resources. */
+  sentShared: Map<string, string> | undefined;
+  sentOwn: Map<string, string> | undefined;
+  full: boolean;
 }
 
 export class DiscoveryServer {
@@ -63,6 +67,9 @@ export class DiscoveryServer {
         conn = {
           node: req.node,
           stream,
+          sentShared: undefined,
+          sentOwn: undefined,
+          full: true,
           status: {
             id: req.node.id, podName: req.node.podName, namespace: req.node.namespace, role: req.node.role, proxyVersion: req.node.proxyVersion,
             connectedAt: this.now().toISOString(), sentVersion: '', sentNonce: '', ackedVersion: req.versionInfo, ackedNonce: '', state: 'NOT SENT', pushes: 0,
@@ -98,6 +105,10 @@ export class DiscoveryServer {
       s.lastError = req.errorDetail;
       s.state = 'STALE';
       this.log(`proxy ${conn.node.id} rejected ${s.sentVersion}: ${req.errorDetail}`);
+      // It kept its last good state, not what the deltas assumed: start over with everything.
+      conn.sentShared = undefined;
+      conn.sentOwn = undefined;
+      conn.full = true;
     } else {
       s.ackedVersion = req.versionInfo;
       delete s.lastError;
@@ -113,23 +124,48 @@ export class DiscoveryServer {
 
   private push(conn: Connection): void {
     if (!this.snapshot) return;
-    let body;
+    let res: { shared: Map<string, string>; own: Map<string, string> };
     try {
-      body = translateProxy(conn.node, this.snapshot);
+      res = translateResources(conn.node, this.snapshot);
     } catch (err) {
       if (err instanceof UnknownProxyError) return; // its pod is not in the snapshot yet; a later push will come
       throw err;
     }
-    const hash = createHash('sha1').update(JSON.stringify(body)).digest('hex');
-    if (hash === conn.lastHash) return;
-    conn.lastHash = hash;
+    // Only what changed since the last push goes out. The shared part's change is computed once for
+    // every proxy that moves between the same two shared maps.
+    const shared = this.sharedDiff(conn.sentShared, res.shared);
+    const own = diffResources(conn.sentOwn, res.own);
+    const parts = shared.parts.length ? (own.parts.length ? [...shared.parts, ...own.parts] : shared.parts) : own.parts;
+    const removed = shared.removed.length || own.removed.length ? [...shared.removed, ...own.removed] : [];
+    if (!conn.full && parts.length === 0 && removed.length === 0) return;
     const version = `${this.now().toISOString()}/${this.pushCounter}`;
     const nonce = randomBytes(8).toString('hex');
     conn.status.sentVersion = version;
     conn.status.sentNonce = nonce;
     conn.status.state = 'STALE';
     conn.status.pushes++;
-    conn.stream.write(encode({ versionInfo: version, nonce, config: { ...body, version } }));
+    const full = conn.full;
+    conn.full = false;
+    conn.sentShared = res.shared;
+    conn.sentOwn = res.own;
+    conn.stream.write(`{"versionInfo":${JSON.stringify(version)},"nonce":"${nonce}","full":${full},"removed":${JSON.stringify(removed)},"resources":{${parts.join(',')}}}\n`);
+  }
+
+  private readonly diffs = new WeakMap<Map<string, string>, WeakMap<Map<string, string>, ResourceDiff>>();
+  private readonly fromNothing = new WeakMap<Map<string, string>, ResourceDiff>();
+
+  private sharedDiff(prev: Map<string, string> | undefined, next: Map<string, string>): ResourceDiff {
+    if (prev === next) return { parts: [], removed: [] };
+    if (!prev) {
+      let d = this.fromNothing.get(next);
+      if (!d) this.fromNothing.set(next, (d = diffResources(undefined, next)));
+      return d;
+    }
+    let byNext = this.diffs.get(prev);
+    if (!byNext) this.diffs.set(prev, (byNext = new WeakMap()));
+    let d = byNext.get(next);
+    if (!d) byNext.set(next, (d = diffResources(prev, next)));
+    return d;
   }
 
   statuses(): ProxyStatus[] {

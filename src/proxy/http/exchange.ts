@@ -61,12 +61,21 @@ export function matchVirtualHost(rc: RouteConfig | undefined, authority: string)
   const host = authority.toLowerCase();
   const colon = host.lastIndexOf(':');
   const bare = colon > 0 && host.indexOf(']') < colon ? host.slice(0, colon) : host;
+  // Exact domains first; then the most specific wildcard (longest suffix), "*" last, as Envoy orders them.
   let wildcard: VirtualHost | undefined;
+  let wildLen = -1;
   for (const vh of rc.virtualHosts) {
     for (const d of vh.domains) {
       if (d === host || d === bare) return vh;
-      if (d === '*') wildcard ??= vh;
-      else if (d.startsWith('*.') && bare.endsWith(d.slice(1))) wildcard ??= vh;
+      if (d === '*') {
+        if (wildLen < 0) {
+          wildcard = vh;
+          wildLen = 0;
+        }
+      } else if (d.startsWith('*.') && bare.endsWith(d.slice(1)) && d.length > wildLen) {
+        wildcard = vh;
+        wildLen = d.length;
+      }
     }
   }
   return wildcard;

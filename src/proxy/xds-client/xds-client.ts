@@ -4,6 +4,7 @@
 import { connect, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import { DISCOVERY_PATH, LineDecoder, encode, type DiscoveryResponse, type NodeInfo } from '../../xds/discovery.js';
 import type { ProxyConfig } from '../../xds/proxy-config.js';
+import { assembleConfig } from '../../xds/resources.js';
 
 export interface XdsClientOptions {
   host: string;
@@ -22,6 +23,8 @@ export class XdsClient {
   private backoffMs = 100;
   private ackedVersion = '';
   private queue: Promise<void> = Promise.resolve();
+  /** The resources of the last configuration applied. */
+  private held = new Map<string, unknown>();
 
   constructor(private readonly o: XdsClientOptions) {}
 
@@ -73,7 +76,11 @@ export class XdsClient {
   private onResponse(r: DiscoveryResponse, stream: ClientHttp2Stream): void {
     this.queue = this.queue.then(async () => {
       try {
-        await this.o.apply(r.config);
+        const next = r.full ? new Map<string, unknown>() : new Map(this.held);
+        for (const key of r.removed ?? []) next.delete(key);
+        for (const key in r.resources) next.set(key, r.resources[key]);
+        await this.o.apply(assembleConfig(next, r.versionInfo));
+        this.held = next;
         this.ackedVersion = r.versionInfo;
         stream.write(encode({ versionInfo: r.versionInfo, responseNonce: r.nonce }));
       } catch (err) {

@@ -34,10 +34,10 @@ export function targetPortFor(sp: ServicePort, pod: Resource<PodSpec>): number |
   return undefined;
 }
 
-export function endpointSubsets(store: Store, svc: Service): EndpointSubset[] {
+export function endpointSubsets(store: Store, svc: Service, podsInNamespace?: PodResource[]): EndpointSubset[] {
   const selector = svc.spec?.selector;
   if (!selector || Object.keys(selector).length === 0) return [];
-  const pods = (store.list({ kind: 'Pod', namespace: svc.metadata.namespace }) as PodResource[]).filter(
+  const pods = (podsInNamespace ?? (store.list({ kind: 'Pod', namespace: svc.metadata.namespace }) as PodResource[])).filter(
     (p) => labelsMatch(selector, p.metadata.labels) && p.status?.podIP && !p.metadata.deletionTimestamp,
   );
   // Group pods by the port numbers they expose, as Kubernetes does for named target ports.
@@ -64,11 +64,19 @@ export function endpointSubsets(store: Store, svc: Service): EndpointSubset[] {
 export function reconcileEndpoints(store: Store): void {
   const services = store.list({ kind: 'Service' }) as Service[];
   const wanted = new Set<string>();
+  // Pods by namespace, listed once per pass rather than once per service.
+  const podsByNs = new Map<string, PodResource[]>();
+  for (const p of store.list({ kind: 'Pod' }) as PodResource[]) {
+    const ns = p.metadata.namespace ?? '';
+    const list = podsByNs.get(ns);
+    if (list) list.push(p);
+    else podsByNs.set(ns, [p]);
+  }
   for (const svc of services) {
     if (!svc.spec?.selector) continue;
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
     wanted.add(key);
-    const subsets = endpointSubsets(store, svc);
+    const subsets = endpointSubsets(store, svc, podsByNs.get(svc.metadata.namespace ?? '') ?? []);
     const existing = store.get('Endpoints', svc.metadata.namespace, svc.metadata.name);
     if (existing && JSON.stringify(existing.subsets ?? []) === JSON.stringify(subsets)) continue;
     store.put({

@@ -18,6 +18,7 @@ export const proxyMain = distEntry('proxy/main.js');
 export const SIDECAR_NAME = 'istio-proxy';
 /** Extra node flags for proxy processes, set by the runtime when asked to profile the data plane. */
 export const PROXY_NODE_ARGS_ENV = 'WEFT_PROXY_NODE_ARGS';
+export const PROXY_NODE_FLAGS = ['--max-semi-space-size=1'];
 export const OUTBOUND_CAPTURE_PORT = 15001;
 
 /** A pod is in the mesh when it runs Weft's proxy as its istio-proxy container (sidecar or gateway). */
@@ -155,7 +156,8 @@ export function launchSpecFor(
     case 'istiod':
       return { argv: [process.execPath, '--import', netShimUrl, istiodMain], env, cwd, node: true };
     case 'proxy':
-      return { argv: [process.execPath, ...(env[PROXY_NODE_ARGS_ENV]?.split(' ').filter(Boolean) ?? []), '--import', netShimUrl, proxyMain, ...(cmd.length ? cmd : ['proxy', 'sidecar'])], env, cwd, node: true };
+      // A small young generation keeps a sidecar's resident memory down at little CPU cost (see bench/).
+      return { argv: [process.execPath, ...PROXY_NODE_FLAGS, ...(env[PROXY_NODE_ARGS_ENV]?.split(' ').filter(Boolean) ?? []), '--import', netShimUrl, proxyMain, ...(cmd.length ? cmd : ['proxy', 'sidecar'])], env, cwd, node: true };
     case 'tools': {
       // Busybox would exit at once without a command; an idle container is what a workshop wants from it.
       const argv = cmd.length > 0 ? cmd : ['sleep', 'infinity'];

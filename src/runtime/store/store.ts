@@ -26,6 +26,8 @@ export interface StoreSnapshot {
 
 export class Store {
   private readonly objects = new Map<string, Resource>();
+  /** The same objects by kind, so listing a kind does not walk every object. */
+  private readonly byKind = new Map<string, Map<string, Resource>>();
   private version = 0;
   readonly events = new EventEmitter();
 
@@ -33,7 +35,7 @@ export class Store {
     this.events.setMaxListeners(0);
     if (snapshot) {
       this.version = snapshot.resourceVersion;
-      for (const r of snapshot.resources) this.objects.set(keyOf(r), r);
+      for (const r of snapshot.resources) this.set(keyOf(r), r);
     }
   }
 
@@ -45,10 +47,16 @@ export class Store {
     return this.objects.get(resourceKey(kind, namespace, name));
   }
 
+  private set(key: string, r: Resource): void {
+    this.objects.set(key, r);
+    let m = this.byKind.get(r.kind);
+    if (!m) this.byKind.set(r.kind, (m = new Map()));
+    m.set(key, r);
+  }
+
   list(filter: ListFilter): Resource[] {
     const out: Resource[] = [];
-    for (const r of this.objects.values()) {
-      if (r.kind !== filter.kind) continue;
+    for (const r of this.byKind.get(filter.kind)?.values() ?? []) {
       if (filter.namespace !== undefined && r.metadata.namespace !== filter.namespace) continue;
       if (filter.labels && !labelsMatch(filter.labels, r.metadata.labels)) continue;
       out.push(r);
@@ -73,7 +81,7 @@ export class Store {
     if (next.status === undefined && prev?.status !== undefined) next.status = prev.status;
     this.version += 1;
     next.metadata.resourceVersion = String(this.version);
-    this.objects.set(key, next);
+    this.set(key, next);
     this.emit({ type: prev ? 'MODIFIED' : 'ADDED', object: next });
     return next;
   }
@@ -86,7 +94,7 @@ export class Store {
     const next: Resource = { ...prev, metadata: { ...prev.metadata }, status: structuredClone(status) };
     this.version += 1;
     next.metadata.resourceVersion = String(this.version);
-    this.objects.set(keyOf(next), next);
+    this.set(keyOf(next), next);
     this.emit({ type: 'MODIFIED', object: next });
     return next;
   }
@@ -106,6 +114,7 @@ export class Store {
     const prev = this.objects.get(key);
     if (!prev) return undefined;
     this.objects.delete(key);
+    this.byKind.get(kind)?.delete(key);
     this.version += 1;
     this.emit({ type: 'DELETED', object: prev });
     return prev;

@@ -127,3 +127,8 @@ export function routeRequest(state: ProxyState, info: ConnectionInfo, ex: Exchan
   ex.upstreamHost = host.key;
   return { target: { host: host.endpoint.address, port: host.endpoint.port }, ...(decorator ? { decorator } : {}) };
 }
+
+/** Connections to pods leave from this pod's address, as they would from its network namespace. */
+export function sourceAddress(host: string, podIP: string): { localAddress?: string } {
+  return host.startsWith('127.') && podIP.startsWith('127.') ? { localAddress: podIP } : {};
+}

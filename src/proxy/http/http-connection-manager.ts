@@ -10,10 +10,10 @@ import { generateRequestId } from '../../telemetry/trace-headers.js';
 import { upstreamFailure, type LocalReply } from '../errors/respond.js';
 import type { ProxyState } from '../proxy-state.js';
 import { PEER_METADATA, PEER_METADATA_ID } from './peer-metadata.js';
-import { newExchange, routeRequest, type ConnectionInfo, type Exchange } from './exchange.js';
+import { newExchange, routeRequest, sourceAddress, type ConnectionInfo, type Exchange } from './exchange.js';
 import { RequestTelemetry } from './request-telemetry.js';
 
-export { matchRoute, matchVirtualHost, type ConnectionInfo } from './exchange.js';
+export { matchRoute, matchVirtualHost, sourceAddress, type ConnectionInfo } from './exchange.js';
 export { labelsOf } from './request-telemetry.js';
 
 export type DownstreamRequest = IncomingMessage | Http2ServerRequest;
@@ -199,11 +199,6 @@ export class HttpConnectionManager {
   reset(): void {
     this.telemetry.reset();
   }
-}
-
-/** Connections to pods leave from this pod's address, as they would from its network namespace. */
-export function sourceAddress(host: string, podIP: string): { localAddress?: string } {
-  return host.startsWith('127.') && podIP.startsWith('127.') ? { localAddress: podIP } : {};
 }
 
 function upstreamHeaders(h: DownstreamRequest['headers'], info: ConnectionInfo, requestId: string, state: ProxyState): Record<string, string | string[]> {

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { STATUS_CODES } from 'node:http';
 import { generateRequestId } from '../../telemetry/trace-headers.js';
 import { localReplies, upstreamFailure, type LocalReply } from '../errors/respond.js';
-import { newExchange, routeRequest, type ConnectionInfo, type Exchange } from '../http/exchange.js';
+import { newExchange, routeRequest, sourceAddress, type ConnectionInfo, type Exchange } from '../http/exchange.js';
 import { PEER_METADATA, PEER_METADATA_ID } from '../http/peer-metadata.js';
 import type { RequestTelemetry } from '../http/request-telemetry.js';
 import type { ProxyState } from '../proxy-state.js';
@@ -217,7 +217,7 @@ export class Http1Session {
       gone: (err) => this.onUpstreamGone(a, socket, err),
       drain: () => this.sock.resume(),
     };
-    const { socket, reused } = this.ctx.pool.acquire(a.target.host, a.target.port, sourceAddress(a.target.host, this.ctx.state.podIP), user);
+    const { socket, reused } = this.ctx.pool.acquire(a.target.host, a.target.port, sourceAddress(a.target.host, this.ctx.state.podIP).localAddress, user);
     a.up = socket;
     a.reused = reused;
     a.upStart = performance.now();
@@ -398,8 +398,4 @@ export class Http1Session {
     this.sock.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-length: 0\r\n${SERVER_LINE}${close ? 'connection: close\r\n' : ''}\r\n`, 'latin1');
     this.done = true;
   }
-}
-
-function sourceAddress(host: string, podIP: string): string | undefined {
-  return host.startsWith('127.') && podIP.startsWith('127.') ? podIP : undefined;
 }

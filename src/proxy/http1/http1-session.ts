@@ -217,7 +217,7 @@ export class Http1Session {
       gone: (err) => this.onUpstreamGone(a, socket, err),
       drain: () => this.sock.resume(),
     };
-    const { socket, reused } = this.ctx.pool.acquire(a.target.host, a.target.port, sourceAddress(a.target.host, this.ctx.state.podIP).localAddress, user);
+    const { socket, reused } = this.ctx.pool.acquire(a.target.host, a.target.port, sourceAddress(a.target.host, this.ctx.state.podIP).localAddress, user, a.ex.cluster?.connectTimeoutMs);
     a.up = socket;
     a.reused = reused;
     a.upStart = performance.now();

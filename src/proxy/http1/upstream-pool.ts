@@ -26,7 +26,7 @@ export class UpstreamPool {
   private readonly idle = new Map<string, Conn[]>();
 
   /** A pooled connection (reused: true) or a new one, bound to user until released or gone. */
-  acquire(host: string, port: number, localAddress: string | undefined, user: UpstreamUser): { socket: Socket; reused: boolean } {
+  acquire(host: string, port: number, localAddress: string | undefined, user: UpstreamUser, connectTimeoutMs = 10_000): { socket: Socket; reused: boolean } {
     const key = `${host}:${port}`;
     const list = this.idle.get(key);
     while (list && list.length) {
@@ -47,6 +47,9 @@ export class UpstreamPool {
     socket.on('close', () => this.gone(c, undefined));
     socket.on('drain', () => c.user?.drain());
     socket.on('timeout', () => socket.destroy());
+    // The cluster's connect timeout (Istio's default 10 s) while connecting; idle timeouts come later.
+    socket.setTimeout(connectTimeoutMs);
+    socket.once('connect', () => socket.setTimeout(0));
     return { socket, reused: false };
   }
 

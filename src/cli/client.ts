@@ -11,8 +11,8 @@ export class ApiClient {
 
   static connect(paths: StatePaths): ApiClient {
     const info = readRuntimeInfo(paths);
-    if (!info) throw new CliError(`the runtime is not running (state in ${paths.home}); start it with "weft up"`);
-    if (!existsSync(paths.token)) throw new CliError(`no API token in ${paths.home}; is this the runtime's state directory?`);
+    if (!info) throw new CliError(`error: the runtime is not running (state in ${paths.home}); start it with "weft up"`);
+    if (!existsSync(paths.token)) throw new CliError(`error: no API token in ${paths.home}; is this the runtime's state directory?`);
     return new ApiClient(info, readFileSync(paths.token, 'utf8').trim());
   }
 
@@ -23,7 +23,7 @@ export class ApiClient {
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {
-      throw new CliError(`unexpected answer from the runtime (HTTP ${res.statusCode})`);
+      throw new CliError(`error: unexpected answer from the runtime (HTTP ${res.statusCode})`);
     }
     if ((res.statusCode ?? 500) >= 400) {
       const e = parsed as { error?: string; issues?: string[] };
@@ -47,7 +47,7 @@ export class ApiClient {
         },
         resolve,
       );
-      req.on('error', (err) => reject(new CliError(`cannot reach the runtime at ${this.info.host}:${this.info.port}: ${err.message}; is it running? ("weft status")`)));
+      req.on('error', (err) => reject(new CliError(`error: cannot reach the runtime at ${this.info.host}:${this.info.port}: ${err.message}; is it running? ("weft status")`)));
       req.end(data);
     });
   }

@@ -222,18 +222,24 @@ export class Http1Session {
     a.reused = reused;
     a.upStart = performance.now();
     // The body bytes that came with the head belong to this request now, before any later chunk.
-    let first: Buffer | string = a.head;
+    let first: Buffer | undefined;
     if (body && body.length) {
       const n = a.req.take(body, 0);
       if (n > 0) {
-        first = Buffer.concat([Buffer.from(a.head, 'latin1'), body.subarray(0, n)]);
+        first = body.subarray(0, n);
         a.bodySent = true;
       }
       if (n < body.length) this.buf = body.subarray(n);
     }
     const send = () => {
       a.ex.upstreamLocal = `${socket.localAddress}:${socket.localPort}`;
-      socket.write(first, 'latin1');
+      if (first) {
+        // Head and first body bytes in one writev.
+        socket.cork();
+        socket.write(a.head, 'latin1');
+        socket.write(first);
+        socket.uncork();
+      } else socket.write(a.head, 'latin1');
       if (!a.req.done) this.sock.resume();
     };
     if (socket.connecting) socket.once('connect', send);
@@ -301,7 +307,14 @@ export class Http1Session {
       if (a.closeAfter) out += 'connection: close\r\n';
       out += '\r\n';
       const n = rest.length ? a.res.take(rest, 0) : 0;
-      const ok = this.sock.write(n > 0 ? Buffer.concat([Buffer.from(out, 'latin1'), rest.subarray(0, n)]) : Buffer.from(out, 'latin1'));
+      let ok: boolean;
+      if (n > 0) {
+        // Head and first body bytes in one writev, without copying them into one buffer.
+        this.sock.cork();
+        this.sock.write(out, 'latin1');
+        ok = this.sock.write(rest.subarray(0, n));
+        this.sock.uncork();
+      } else ok = this.sock.write(out, 'latin1');
       if (a.res.done) this.complete(a, a.up!, a.upClose);
       else if (!ok) {
         a.up!.pause();

@@ -6,10 +6,12 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
 import type { IncomingHttpHeaders as H2Headers } from 'node:http2';
+import type { Socket } from 'node:net';
 import {
   OutboundAgent,
   addService,
   cleanups,
+  connectOutbound,
   emptyConfig,
   eventually,
   h2Outbound,
@@ -313,3 +315,38 @@ describe('configuration updates', () => {
     assert.equal(r2.text, 'v1 backend');
   });
 });
+
+describe('protocol upgrades', () => {
+  test('an Upgrade answered with 101 becomes a tunnel that carries bytes both ways', async (t) => {
+    const defer = cleanups(t);
+    const backend = await startHttpBackend((_req, res) => res.end('plain'));
+    backend.server.on('upgrade', (req, socket: Socket) => {
+      assert.equal(req.headers.upgrade, 'echo');
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
+      socket.on('data', (d: Buffer) => socket.write(`echo:${d.toString()}`));
+      socket.on('end', () => socket.end());
+    });
+    defer(() => backend.close());
+    const p = await startProxy(7, addService(emptyConfig(), { name: 'web', vip: '127.213.1.7', port: 80, upstream: 'http1', endpoints: [backend.port] }));
+    defer(() => p.shutdown());
+    const s = connectOutbound(p.loopbackIP, { host: '127.213.1.7', port: 80 });
+    defer(() => s.destroy());
+    let got = '';
+    s.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    s.write(`GET /ws HTTP/1.1\r\nHost: ${WEB}\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n`);
+    await waitFor(() => got.includes('\r\n\r\n'));
+    assert.match(got, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    assert.match(got, /\r\nupgrade: echo\r\n/i);
+    got = '';
+    s.write('ping');
+    await waitFor(() => got === 'echo:ping');
+    s.end();
+    const line = await p.waitForLog((e) => e.request === 'GET /ws HTTP/1.1');
+    assert.equal(line.responseCode, '101');
+  });
+});
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(check(), 'condition not met');
+}

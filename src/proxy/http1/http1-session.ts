@@ -1,7 +1,8 @@
 // The proxy's HTTP/1.1 engine: one downstream connection, one exchange at a time. Heads are parsed and
 // rewritten as text; bodies pass through as the bytes that arrived (chunked framing included), so no
 // body is parsed, copied into strings or buffered beyond what is in flight. Upstream connections come
-// from a keep-alive pool per endpoint. HTTP/1.0 and protocol upgrades go to node:http instead.
+// from a keep-alive pool per endpoint. A protocol upgrade (WebSocket) that the upstream accepts with
+// 101 turns the exchange into a tunnel. HTTP/1.0 goes to node:http instead.
 
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -48,6 +49,10 @@ interface Active {
   upClose: boolean;
   responding: boolean;
   decorator?: string;
+  /** The request asked to switch protocols (Upgrade). */
+  upgrade: boolean;
+  /** After a 101: bytes pass both ways untouched until either side closes. */
+  tunnel: boolean;
 }
 
 export class Http1Session {
@@ -75,6 +80,11 @@ export class Http1Session {
 
   private data(chunk: Buffer): void {
     const a = this.a;
+    if (a?.tunnel) {
+      a.ex.bytesIn += chunk.length;
+      if (a.up && !a.up.write(chunk)) this.sock.pause();
+      return;
+    }
     if (a && !a.req.done) {
       this.requestBody(a, chunk, 0);
       return;
@@ -105,12 +115,25 @@ export class Http1Session {
 
   private readonly onDownstreamEnd = (): void => {
     this.downstreamEnded = true;
+    if (this.a?.tunnel) {
+      this.a.up?.end();
+      return;
+    }
     if (!this.a) this.sock.end();
   };
 
   private readonly onDownstreamClose = (): void => {
     this.done = true;
     const a = this.a;
+    if (a?.tunnel && !a.ex.finished) {
+      // A tunnel ends when either side closes; that is not a failure.
+      if (a.ex.host) a.ex.host.active--;
+      const up = a.up;
+      a.up = undefined;
+      up?.destroy();
+      this.finish(a);
+      return;
+    }
     if (a && !a.ex.finished) {
       if (a.ex.flags === '-') a.ex.flags = 'DC';
       a.up?.destroy();
@@ -130,8 +153,8 @@ export class Http1Session {
     }
     if (!head) return;
     const [method, target, version] = head.first;
-    if (version !== 'HTTP/1.1' || method === 'CONNECT' || head.names.includes('upgrade')) {
-      // HTTP/1.0 and upgrades need node:http's handling of framing and protocol switches.
+    if (version !== 'HTTP/1.1' || method === 'CONNECT') {
+      // HTTP/1.0 needs node:http's handling of its framing and keep-alive rules.
       this.sock.off('data', this.onData);
       this.sock.off('end', this.onDownstreamEnd);
       this.sock.off('close', this.onDownstreamClose);
@@ -172,6 +195,8 @@ export class Http1Session {
       upClose: false,
       upStart: 0,
       responding: false,
+      upgrade: head.names.includes('upgrade'),
+      tunnel: false,
     };
     this.a = a;
     // Headers the proxy reads, and the upstream head: the request's lines minus what it rewrites.
@@ -188,6 +213,7 @@ export class Http1Session {
       if (DROP_REQUEST.has(n)) continue;
       out += `${line}\r\n`;
     }
+    if (a.upgrade) out += 'connection: upgrade\r\n';
     out += `x-request-id: ${requestId}\r\n`;
     if (!hasXfp) out += 'x-forwarded-proto: http\r\n';
     if (this.info.direction !== 'inbound') out += `${PEER_METADATA}: ${state.peerMetadata}\r\n${PEER_METADATA_ID}: ${state.nodeId}\r\n`;
@@ -263,6 +289,14 @@ export class Http1Session {
 
   private onUpstreamData(a: Active, d: Buffer): void {
     if (a.ex.finished) return;
+    if (a.tunnel) {
+      a.ex.bytesOut += d.length;
+      if (!this.sock.write(d)) {
+        a.up!.pause();
+        this.sock.once('drain', () => a.up?.resume());
+      }
+      return;
+    }
     if (!a.res) {
       a.respBuf = a.respBuf ? Buffer.concat([a.respBuf, d]) : d;
       let head: Head | undefined;
@@ -276,6 +310,10 @@ export class Http1Session {
       const status = Number(head.first[1]);
       const rest = a.respBuf.subarray(head.length);
       a.respBuf = undefined;
+      if (status === 101 && a.upgrade) {
+        this.startTunnel(a, head, rest);
+        return;
+      }
       if (status >= 100 && status < 200) {
         // 100 Continue and friends: pass on, keep waiting for the final response.
         this.sock.write(`${head.first.join(' ')}\r\n${head.lines.map((l) => `${l}\r\n`).join('')}\r\n`, 'latin1');
@@ -330,9 +368,42 @@ export class Http1Session {
     if (a.res.done) this.complete(a, a.up!, a.upClose);
   }
 
+  /** 101 Switching Protocols: pass the answer on, then relay bytes both ways until either side closes. */
+  private startTunnel(a: Active, head: Head, rest: Buffer): void {
+    a.tunnel = true;
+    a.responding = true;
+    a.ex.status = 101;
+    a.ex.details = 'via_upstream';
+    a.ex.upstreamServiceTime = Math.round(performance.now() - a.upStart);
+    let out = `HTTP/1.1 101 ${head.first[2]}\r\n`;
+    for (let i = 0; i < head.names.length; i++) if (!DROP_RESPONSE.has(head.names[i]!)) out += `${head.lines[i]!}\r\n`;
+    out += `connection: upgrade\r\nx-envoy-upstream-service-time: ${a.ex.upstreamServiceTime}\r\n${SERVER_LINE}\r\n`;
+    this.sock.write(out, 'latin1');
+    if (rest.length) {
+      a.ex.bytesOut += rest.length;
+      this.sock.write(rest);
+    }
+    // Whatever the client sent after its request head already belongs to the new protocol.
+    if (this.buf) {
+      a.ex.bytesIn += this.buf.length;
+      a.up!.write(this.buf);
+      this.buf = undefined;
+    }
+    this.sock.resume();
+  }
+
   /** The upstream connection errored or closed. */
   private onUpstreamGone(a: Active, socket: Socket, err: NodeJS.ErrnoException | undefined): void {
     if (a.up !== socket || a.ex.finished) return;
+    if (a.tunnel) {
+      if (err) a.ex.flags = 'UC';
+      if (a.ex.host) a.ex.host.active--;
+      a.up = undefined;
+      this.sock.end();
+      this.done = true;
+      this.finish(a);
+      return;
+    }
     if (a.res) {
       if (a.res.closed()) {
         this.complete(a, socket, true);
@@ -391,8 +462,10 @@ export class Http1Session {
   }
 
   private finish(a: Active): void {
-    a.ex.bytesIn = a.req.bodyBytes;
-    if (a.res) a.ex.bytesOut = a.res.bodyBytes;
+    if (!a.tunnel) {
+      a.ex.bytesIn = a.req.bodyBytes;
+      if (a.res) a.ex.bytesOut = a.res.bodyBytes;
+    }
     this.ctx.telemetry.finish(this.info, a.ex);
   }
 

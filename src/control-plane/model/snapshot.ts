@@ -113,5 +113,7 @@ export function buildSnapshot(index: ResourceIndex, version: number): Snapshot {
 
 export function labelsMatch(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
   if (!selector) return false;
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+  // Called for every (service, proxy) pair on every push: no allocation.
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
 }

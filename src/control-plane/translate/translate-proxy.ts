@@ -22,35 +22,49 @@ function outboundFor(snapshot: Snapshot, namespace: string): ReturnType<typeof b
   return out;
 }
 
-export function translateProxy(node: NodeInfo, snapshot: Snapshot): Omit<ProxyConfig, 'version'> {
+/** A proxy's configuration in two parts: what every proxy of its namespace and role shares, and its own. */
+interface Parts {
+  out: ReturnType<typeof buildOutbound>;
+  own: Omit<ProxyConfig, 'version' | 'clusters' | 'routes' | 'outbound'> & {
+    policy: ProxyConfig['outbound']['policy'];
+    clusters: ProxyConfig['clusters'];
+    routes: ProxyConfig['routes'];
+  };
+}
+
+function translateParts(node: NodeInfo, snapshot: Snapshot): Parts {
   const pod = snapshot.pods.get(`${node.namespace}/${node.podName}`);
   if (!pod) throw new UnknownProxyError(`no pod ${node.namespace}/${node.podName} for proxy ${node.id}`);
   const out = outboundFor(snapshot, pod.namespace);
   if (node.role === 'router') {
     const gw = buildGateway(pod, snapshot);
-    return {
-      role: 'router',
-      self: pod.workload,
-      outbound: { targets: {}, policy: 'ALLOW_ANY' },
-      inbound: [],
-      gateway: gw.gateway,
-      egress: [],
-      routes: gw.routes,
-      clusters: out.clusters,
-    };
+    return { out, own: { role: 'router', self: pod.workload, policy: 'ALLOW_ANY', inbound: [], gateway: gw.gateway, egress: [], clusters: {}, routes: gw.routes } };
   }
   const inb = buildInbound(pod, snapshot);
   const sidecar = sidecarFor(pod, snapshot);
   const egress = egressListeners(sidecar, pod, out.routes);
   return {
-    role: 'sidecar',
-    self: pod.workload,
-    outbound: { targets: out.targets, policy: sidecar?.spec?.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY' },
-    inbound: inb.inbound,
-    gateway: [],
-    egress: egress.listeners,
-    routes: { ...out.routes, ...egress.routes },
-    clusters: { ...out.clusters, ...inb.clusters },
+    out,
+    own: {
+      role: 'sidecar', self: pod.workload, policy: sidecar?.spec?.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY',
+      inbound: inb.inbound, gateway: [], egress: egress.listeners, clusters: inb.clusters, routes: egress.routes,
+    },
+  };
+}
+
+export function translateProxy(node: NodeInfo, snapshot: Snapshot): Omit<ProxyConfig, 'version'> {
+  const { out, own } = translateParts(node, snapshot);
+  const router = own.role === 'router';
+  return {
+    role: own.role,
+    self: own.self,
+    // Gateways route by their own configuration; they share only the clusters.
+    outbound: { targets: router ? {} : out.targets, policy: own.policy },
+    inbound: own.inbound,
+    gateway: own.gateway,
+    egress: own.egress,
+    routes: router ? own.routes : { ...out.routes, ...own.routes },
+    clusters: { ...out.clusters, ...own.clusters },
   };
 }
 
@@ -59,22 +73,11 @@ export function translateProxy(node: NodeInfo, snapshot: Snapshot): Omit<ProxyCo
  * namespace, computed and serialized once per snapshot, and the part that is this proxy's own.
  */
 export function translateResources(node: NodeInfo, snapshot: Snapshot): { shared: Map<string, string>; own: Map<string, string> } {
-  const pod = snapshot.pods.get(`${node.namespace}/${node.podName}`);
-  if (!pod) throw new UnknownProxyError(`no pod ${node.namespace}/${node.podName} for proxy ${node.id}`);
-  const out = outboundFor(snapshot, pod.namespace);
-  const own = new Map<string, string>();
-  if (node.role === 'router') {
-    const gw = buildGateway(pod, snapshot);
-    addListeners(own, { role: 'router', self: pod.workload, outbound: { policy: 'ALLOW_ANY' }, inbound: [], gateway: gw.gateway, egress: [] });
-    addParts(own, {}, {}, gw.routes);
-    return { shared: sharedFor(out, 'router'), own };
-  }
-  const inb = buildInbound(pod, snapshot);
-  const sidecar = sidecarFor(pod, snapshot);
-  const egress = egressListeners(sidecar, pod, out.routes);
-  addListeners(own, { role: 'sidecar', self: pod.workload, outbound: { policy: sidecar?.spec?.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY' }, inbound: inb.inbound, gateway: [], egress: egress.listeners });
-  addParts(own, inb.clusters, {}, egress.routes);
-  return { shared: sharedFor(out, 'sidecar'), own };
+  const { out, own } = translateParts(node, snapshot);
+  const entries = new Map<string, string>();
+  addListeners(entries, { ...own, outbound: { policy: own.policy } });
+  addParts(entries, own.clusters, {}, own.routes);
+  return { shared: sharedFor(out, own.role), own: entries };
 }
 
 const sharedCache = new WeakMap<object, Map<string, Map<string, string>>>();
@@ -85,7 +88,6 @@ function sharedFor(out: ReturnType<typeof buildOutbound>, role: 'sidecar' | 'rou
   let m = byRole.get(role);
   if (!m) {
     m = new Map();
-    // Gateways route by their own configuration; they share only the clusters.
     if (role === 'router') addParts(m, out.clusters, {}, {});
     else addParts(m, out.clusters, out.targets, out.routes);
     byRole.set(role, m);

@@ -61,9 +61,23 @@ export function formatAccessLog(e: AccessLogEntry): string {
   );
 }
 
-/** %START_TIME% default: %Y-%m-%dT%H:%M:%S.%3fZ in UTC, which is exactly Date#toISOString. */
+let cachedSecond = NaN;
+let cachedPrefix = '';
+
+/**
+ * %START_TIME% default: %Y-%m-%dT%H:%M:%S.%3fZ in UTC, which is exactly Date#toISOString. The part up to
+ * the second is formatted once per second: every line of a busy proxy shares it.
+ */
 function startTime(epochMs: number): string {
-  return Number.isFinite(epochMs) ? new Date(epochMs).toISOString() : '-';
+  if (!Number.isFinite(epochMs)) return '-';
+  const whole = Math.floor(epochMs);
+  const second = Math.floor(whole / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const milli = whole - second * 1000;
+  return `${cachedPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
 function v(value: string | undefined): string {

@@ -20,6 +20,7 @@ export class RequestTelemetry {
     ex.finished = true;
     const durationMs = Math.round(performance.now() - ex.t0);
     this.state.metrics.recordRequest(this.series(info, ex), ex.status, ex.flags, durationMs, ex.bytesIn, ex.bytesOut);
+    // One flat object, no conditional spreads: this runs for every request.
     this.state.accessLog.log({
       startTime: ex.startTime,
       method: ex.method,
@@ -31,13 +32,13 @@ export class RequestTelemetry {
       bytesReceived: ex.bytesIn,
       bytesSent: ex.bytesOut,
       durationMs,
-      ...(ex.upstreamServiceTime !== undefined ? { upstreamServiceTimeMs: ex.upstreamServiceTime } : {}),
-      ...(ex.forwardedFor !== undefined ? { xForwardedFor: ex.forwardedFor } : {}),
-      ...(ex.userAgent !== undefined ? { userAgent: ex.userAgent } : {}),
+      upstreamServiceTimeMs: ex.upstreamServiceTime,
+      xForwardedFor: ex.forwardedFor,
+      userAgent: ex.userAgent,
       requestId: ex.requestId,
       authority: ex.authority,
       upstreamHost: ex.upstreamHost,
-      ...(ex.cluster ? { upstreamCluster: ex.cluster.name } : {}),
+      upstreamCluster: ex.cluster?.name,
       upstreamLocalAddress: ex.upstreamLocal,
       downstreamLocalAddress: info.localAddress,
       downstreamRemoteAddress: info.remoteAddress,

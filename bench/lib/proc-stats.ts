@@ -21,10 +21,6 @@ export function peakRssBytes(pid: number): number {
   return statusField(pid, 'VmHWM');
 }
 
-export function rssBytes(pid: number): number {
-  return statusField(pid, 'VmRSS');
-}
-
 /** Direct children of a process (nginx's workers). */
 export function childPids(pid: number): number[] {
   const out: number[] = [];

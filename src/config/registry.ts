@@ -37,9 +37,3 @@ export function qualifiedKindName(info: KindInfo): string {
 export function servesApiVersion(info: KindInfo, apiVersion: string): boolean {
   return apiVersionsOf(info).includes(apiVersion);
 }
-
-/** The apiVersion a kind is stored under: its newest served version. */
-export function storageApiVersion(info: KindInfo): string {
-  const all = apiVersionsOf(info);
-  return all[all.length - 1]!;
-}

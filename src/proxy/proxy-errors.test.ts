@@ -26,6 +26,7 @@ import {
   type TestProxy,
   connectOutbound,
   once,
+  outboundCluster,
 } from './test-support.js';
 
 const UPSTREAM_RESET = 'upstream connect error or disconnect/reset before headers. reset reason: ';
@@ -267,5 +268,31 @@ describe('malformed traffic', () => {
     defer(() => agent.destroy());
     const r = await send({ agent, host: serviceHost('web'), port: 80, path: '/after' });
     assert.equal(r.status, 200);
+  });
+});
+
+describe('requests in flight', () => {
+  test('a client that goes away mid-request leaves its endpoint\'s in-flight count as it was (least request stays fair)', async (t) => {
+    const defer = cleanups(t);
+    let arrived!: () => void;
+    const got = new Promise<void>((r) => (arrived = r));
+    const slow = await startHttpBackend(() => arrived()); // never answers
+    defer(() => slow.close());
+    const config = emptyConfig();
+    addService(config, { name: 'web', vip: '127.213.3.10', port: 80, upstream: 'http1', endpoints: [slow.port] });
+    const p = await startProxy(32, config);
+    defer(() => p.shutdown());
+    const host = p.proxy.state.clusters.get(outboundCluster({ name: 'web', vip: '127.213.3.10', port: 80, upstream: 'http1', endpoints: [slow.port] }))!.hosts[0]!;
+    const s = connectOutbound(p.loopbackIP, { host: '127.213.3.10', port: 80 });
+    s.on('error', () => undefined);
+    s.write(`GET /hang HTTP/1.1\r\nHost: ${serviceHost('web')}\r\n\r\n`);
+    await got;
+    const inFlight = (): number => host.active;
+    assert.equal(inFlight(), 1);
+    s.destroy();
+    for (let i = 0; i < 200 && inFlight() !== 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(inFlight(), 0);
+    const line = await p.waitForLog((e) => e.request === 'GET /hang HTTP/1.1');
+    assert.equal(line.responseFlags, 'DC');
   });
 });

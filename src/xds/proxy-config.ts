@@ -132,7 +132,6 @@ export interface ProxyConfig {
 }
 
 export const PASSTHROUGH_CLUSTER = 'PassthroughCluster';
-export const BLACKHOLE_CLUSTER = 'BlackHoleCluster';
 
 export function outboundClusterName(port: number, subset: string, host: string): string {
   return `outbound|${port}|${subset}|${host}`;

@@ -21,6 +21,10 @@ export type DownstreamResponse = ServerResponse | Http2ServerResponse;
 
 export const CONNECTION_INFO = Symbol('weft.connectionInfo');
 
+/** What an upstream exchange reports back, whether it went over HTTP/1.1 or HTTP/2. */
+type OnUpstreamResponse = (status: number, headers: Record<string, string | string[] | undefined>, body: NodeJS.ReadableStream, abort: () => void) => void;
+type OnUpstreamError = (err: NodeJS.ErrnoException, connected: boolean) => void;
+
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'http2-settings', 'host']);
 const SERVER = 'istio-envoy';
 
@@ -120,8 +124,8 @@ export class HttpConnectionManager {
     target: { host: string; port: number },
     headers: Record<string, string | string[]>,
     ex: Exchange,
-    onResponse: (status: number, h: Record<string, string | string[] | undefined>, body: NodeJS.ReadableStream, abort: () => void) => void,
-    onError: (err: NodeJS.ErrnoException, connected: boolean) => void,
+    onResponse: OnUpstreamResponse,
+    onError: OnUpstreamError,
   ): void {
     headers.host = ex.authority;
     const agent = ex.cluster?.kind === 'passthrough' ? this.state.clusters.passthroughAgent() : this.state.clusters.agentFor(`${target.host}:${target.port}`);
@@ -146,8 +150,8 @@ export class HttpConnectionManager {
     target: { host: string; port: number },
     headers: Record<string, string | string[]>,
     ex: Exchange,
-    onResponse: (status: number, h: Record<string, string | string[] | undefined>, body: NodeJS.ReadableStream, abort: () => void) => void,
-    onError: (err: NodeJS.ErrnoException, connected: boolean) => void,
+    onResponse: OnUpstreamResponse,
+    onError: OnUpstreamError,
   ): void {
     const session = this.state.clusters.sessionFor(target.host, target.port, sourceAddress(target.host, this.state.podIP).localAddress);
     const h: Record<string, string | string[]> = { ...headers, ':method': ex.method, ':path': ex.path, ':authority': ex.authority, ':scheme': 'http' };

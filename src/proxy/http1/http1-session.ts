@@ -49,6 +49,8 @@ interface Active {
   upClose: boolean;
   responding: boolean;
   decorator?: string;
+  /** This exchange counts in its endpoint's requests in flight (least request balancing). */
+  counted: boolean;
   /** The request asked to switch protocols (Upgrade). */
   upgrade: boolean;
   /** After a 101: bytes pass both ways untouched until either side closes. */
@@ -104,6 +106,7 @@ export class Http1Session {
     a.up = undefined;
     if (a.responding || a.ex.finished) {
       a.ex.flags = downstream ? 'DPE' : 'UPE';
+      this.releaseHost(a);
       this.sock.destroy();
       if (!a.ex.finished) this.finish(a);
       return;
@@ -119,6 +122,8 @@ export class Http1Session {
       this.a.up?.end();
       return;
     }
+    // A client that closes while its request is in flight has gone away (Envoy resets the stream: DC).
+    if (this.a) this.sock.destroy();
     if (!this.a) this.sock.end();
   };
 
@@ -127,7 +132,7 @@ export class Http1Session {
     const a = this.a;
     if (a?.tunnel && !a.ex.finished) {
       // A tunnel ends when either side closes; that is not a failure.
-      if (a.ex.host) a.ex.host.active--;
+      this.releaseHost(a);
       const up = a.up;
       a.up = undefined;
       up?.destroy();
@@ -136,6 +141,7 @@ export class Http1Session {
     }
     if (a && !a.ex.finished) {
       if (a.ex.flags === '-') a.ex.flags = 'DC';
+      this.releaseHost(a);
       a.up?.destroy();
       this.finish(a);
     }
@@ -195,6 +201,7 @@ export class Http1Session {
       upClose: false,
       upStart: 0,
       responding: false,
+      counted: false,
       upgrade: head.names.includes('upgrade'),
       tunnel: false,
     };
@@ -227,7 +234,10 @@ export class Http1Session {
     }
     a.target = decision.target;
     if (decision.decorator) a.decorator = decision.decorator;
-    if (ex.host) ex.host.active++;
+    if (ex.host) {
+      ex.host.active++;
+      a.counted = true;
+    }
     this.connect(a, body);
   }
 
@@ -397,7 +407,7 @@ export class Http1Session {
     if (a.up !== socket || a.ex.finished) return;
     if (a.tunnel) {
       if (err) a.ex.flags = 'UC';
-      if (a.ex.host) a.ex.host.active--;
+      this.releaseHost(a);
       a.up = undefined;
       this.sock.end();
       this.done = true;
@@ -435,7 +445,7 @@ export class Http1Session {
   }
 
   private complete(a: Active, socket: Socket, upstreamClosing: boolean): void {
-    if (a.ex.host) a.ex.host.active--;
+    this.releaseHost(a);
     a.up = undefined;
     if (upstreamClosing || !a.req.done) socket.destroy();
     else this.ctx.pool.release(socket);
@@ -456,9 +466,15 @@ export class Http1Session {
       `HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? ''}\r\ncontent-length: ${payload.length}\r\ncontent-type: text/plain\r\ndate: ${new Date().toUTCString()}\r\n${SERVER_LINE}${a.closeAfter ? 'connection: close\r\n' : ''}\r\n${r.body}`,
       'latin1',
     );
-    if (a.ex.host) a.ex.host.active--;
+    this.releaseHost(a);
     this.finish(a);
     this.endExchange(a);
+  }
+
+  /** Leaves the endpoint's in-flight count, once, whichever way the exchange ends. */
+  private releaseHost(a: Active): void {
+    if (a.counted && a.ex.host) a.ex.host.active--;
+    a.counted = false;
   }
 
   private finish(a: Active): void {

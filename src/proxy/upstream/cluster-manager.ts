@@ -14,6 +14,8 @@ export interface ClusterState {
   lb: LoadBalancer;
 }
 
+const PASSTHROUGH_AGENT = 'passthrough';
+
 export class ClusterManager {
   private clusters = new Map<string, ClusterState>();
   /** Raw keep-alive connections for the HTTP/1.1 engine. */
@@ -36,7 +38,8 @@ export class ClusterManager {
     }
     this.clusters = next;
     // Endpoints that left every cluster: close their pools.
-    for (const [key, agent] of this.agents) if (!live.has(key)) { agent.destroy(); this.agents.delete(key); }
+    // The passthrough agent serves any address, so it outlives every push.
+    for (const [key, agent] of this.agents) if (key !== PASSTHROUGH_AGENT && !live.has(key)) { agent.destroy(); this.agents.delete(key); }
     for (const [key, s] of this.sessions) if (!live.has(key)) { s.close(); this.sessions.delete(key); }
     this.pool.retain(live);
   }
@@ -60,7 +63,7 @@ export class ClusterManager {
 
   /** Agent for addresses outside any cluster (passthrough): not pooled across pushes. */
   passthroughAgent(): Agent {
-    return this.agentFor('passthrough');
+    return this.agentFor(PASSTHROUGH_AGENT);
   }
 
   sessionFor(host: string, port: number, localAddress?: string): ClientHttp2Session {

@@ -3,7 +3,7 @@
 
 import type { DeploymentSpec } from '../../config/k8s/deployment.js';
 import type { Resource } from '../../config/resource.js';
-import { labelsMatch, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { PodResource } from '../kubelet/pod-worker.js';
 import { randomSuffix, templateHash } from './template-hash.js';
 
@@ -137,8 +137,4 @@ export function deploymentStatus(store: Store, d: Deployment): DeploymentStatus 
         : { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${d.metadata.name}-${hash}" is progressing.` },
     ],
   };
-}
-
-export function selectorMatches(d: Deployment, p: PodResource): boolean {
-  return labelsMatch(d.spec!.selector.matchLabels ?? {}, p.metadata.labels);
 }

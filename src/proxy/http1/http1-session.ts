@@ -177,9 +177,6 @@ export class Http1Session {
 
   private start(head: Head, method: string, path: string, body: Buffer | undefined): void {
     const state = this.ctx.state;
-    let requestId = headerValue(head, 'x-request-id');
-    if (!requestId) requestId = generateRequestId();
-    const ex = newExchange(method, path, 'HTTP/1.1', headerValue(head, 'host') ?? '', requestId, performance.now());
     let framing;
     try {
       framing = framingOf(head, true);
@@ -187,14 +184,43 @@ export class Http1Session {
       this.rawReply(400, 'Bad Request', true);
       return;
     }
-    const connection = headerValue(head, 'connection');
+    const ex = newExchange(method, path, 'HTTP/1.1', '', '', performance.now());
+    // One pass over the headers: read what the proxy needs, and write the upstream head (the
+    // request's lines minus what it rewrites).
+    let out = `${method} ${path} HTTP/1.1\r\n`;
+    let hasXfp = false;
+    let upgrade = false;
+    let connection: string | undefined;
+    for (let i = 0; i < head.names.length; i++) {
+      const n = head.names[i]!;
+      const line = head.lines[i]!;
+      switch (n) {
+        case 'host': ex.authority = valueOf(line); break;
+        case 'x-request-id': ex.requestId = valueOf(line); break;
+        case 'connection': connection = valueOf(line); break;
+        case 'upgrade': upgrade = true; break;
+        case 'user-agent': ex.userAgent = valueOf(line); break;
+        case 'x-forwarded-for': ex.forwardedFor = valueOf(line); break;
+        case 'content-type': ex.grpc = line.includes('application/grpc'); break;
+        case 'x-forwarded-proto': hasXfp = true; break;
+        case PEER_METADATA: ex.peerMetadata = valueOf(line); break;
+      }
+      if (DROP_REQUEST.has(n)) continue;
+      out += `${line}\r\n`;
+    }
+    if (!ex.requestId) ex.requestId = generateRequestId();
+    if (upgrade) out += 'connection: upgrade\r\n';
+    out += `x-request-id: ${ex.requestId}\r\n`;
+    if (!hasXfp) out += 'x-forwarded-proto: http\r\n';
+    if (this.info.direction !== 'inbound') out += `${PEER_METADATA}: ${state.peerMetadata}\r\n${PEER_METADATA_ID}: ${state.nodeId}\r\n`;
+    out += '\r\n';
     const a: Active = {
       ex,
       req: new BodyTracker(framing),
       closeAfter: connection !== undefined && /(^|,)\s*close\s*(,|$)/i.test(connection),
       headOnly: method === 'HEAD',
       target: { host: '', port: 0 },
-      head: '',
+      head: out,
       bodySent: false,
       reused: false,
       retried: false,
@@ -202,30 +228,10 @@ export class Http1Session {
       upStart: 0,
       responding: false,
       counted: false,
-      upgrade: head.names.includes('upgrade'),
+      upgrade,
       tunnel: false,
     };
     this.a = a;
-    // Headers the proxy reads, and the upstream head: the request's lines minus what it rewrites.
-    let out = `${method} ${path} HTTP/1.1\r\n`;
-    let hasXfp = false;
-    for (let i = 0; i < head.names.length; i++) {
-      const n = head.names[i]!;
-      const line = head.lines[i]!;
-      if (n === 'user-agent') ex.userAgent = line.slice(line.indexOf(':') + 1).trim();
-      else if (n === 'x-forwarded-for') ex.forwardedFor = line.slice(line.indexOf(':') + 1).trim();
-      else if (n === 'content-type') ex.grpc = line.includes('application/grpc');
-      else if (n === 'x-forwarded-proto') hasXfp = true;
-      else if (n === PEER_METADATA) ex.peerMetadata = line.slice(line.indexOf(':') + 1).trim();
-      if (DROP_REQUEST.has(n)) continue;
-      out += `${line}\r\n`;
-    }
-    if (a.upgrade) out += 'connection: upgrade\r\n';
-    out += `x-request-id: ${requestId}\r\n`;
-    if (!hasXfp) out += 'x-forwarded-proto: http\r\n';
-    if (this.info.direction !== 'inbound') out += `${PEER_METADATA}: ${state.peerMetadata}\r\n${PEER_METADATA_ID}: ${state.nodeId}\r\n`;
-    out += '\r\n';
-    a.head = out;
 
     const decision = routeRequest(state, this.info, ex);
     if ('reply' in decision) {
@@ -500,4 +506,8 @@ export class Http1Session {
     this.sock.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-length: 0\r\n${SERVER_LINE}${close ? 'connection: close\r\n' : ''}\r\n`, 'latin1');
     this.done = true;
   }
+}
+
+function valueOf(line: string): string {
+  return line.slice(line.indexOf(':') + 1).trim();
 }

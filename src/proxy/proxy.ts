@@ -9,6 +9,7 @@ import type { ProxyConfig } from '../xds/proxy-config.js';
 import { startAdmin } from './admin/admin-server.js';
 import { HttpConnectionManager } from './http/http-connection-manager.js';
 import { ListenerManager } from './listener/listener-manager.js';
+import { closeListener } from './listener/socket-activation.js';
 import { encodePeerMetadata, type ProxyState } from './proxy-state.js';
 import { ClusterManager } from './upstream/cluster-manager.js';
 import { validateProxyConfig } from './validate-config.js';
@@ -82,7 +83,7 @@ export class Proxy {
     const deadline = Date.now() + this.o.drainSeconds * 1000;
     while (this.listeners.activeConnections > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     this.listeners.destroyConnections();
-    for (const s of this.admin) s.close();
+    for (const s of this.admin) closeListener(s);
     this.state.clusters.close();
     this.state.accessLog.flush();
   }

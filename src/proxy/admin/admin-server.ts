@@ -3,6 +3,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ProxyState } from '../proxy-state.js';
+import { listenOn } from '../listener/socket-activation.js';
 
 export const ADMIN_PORT = 15000;
 export const MERGED_METRICS_PORT = 15020;
@@ -49,15 +50,11 @@ export async function startAdmin(state: ProxyState, hooks: AdminHooks, addrs: { 
     send(404, 'not found\n');
   };
   const servers: Server[] = [];
-  const bind = (host: string, port: number) =>
-    new Promise<void>((resolve, reject) => {
-      const s = createServer(handler);
-      s.once('error', reject);
-      s.listen(port, host, () => {
-        servers.push(s);
-        resolve();
-      });
-    });
+  const bind = async (host: string, port: number): Promise<void> => {
+    const s = createServer(handler);
+    await listenOn(s, port, host);
+    servers.push(s);
+  };
   await bind(addrs.loopbackIP, ADMIN_PORT);
   for (const port of [MERGED_METRICS_PORT, HEALTH_PORT, ENVOY_METRICS_PORT]) {
     await bind(addrs.loopbackIP, port);

@@ -12,6 +12,7 @@ import type { ProxyState } from '../proxy-state.js';
 import { readProxyHeader } from './proxy-protocol.js';
 import { Http1Session, type Http1Context } from '../http1/http1-session.js';
 import { sniff } from './sniff.js';
+import { closeListener, listenOn } from './socket-activation.js';
 
 export const OUTBOUND_CAPTURE_PORT = 15001;
 const SNIFF_TIMEOUT_MS = 5000;
@@ -86,7 +87,7 @@ export class ListenerManager {
           s.on('error', () => undefined);
           w.onConnection(s);
         });
-        await listen(server, w.port, w.host);
+        await listenOn(server, w.port, w.host);
         const b = { key, servers: [server] };
         opened.push(b);
         this.bound.set(key, b);
@@ -208,18 +209,8 @@ function portOf(key: string): number {
   return Number(key.split(':')[1]);
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 /** Stops listening. Accepted connections carry on (the drain); close()'s callback would wait for them. */
 function closeAll(servers: Server[]): Promise<void> {
-  for (const s of servers) s.close();
+  for (const s of servers) closeListener(s);
   return new Promise((r) => setImmediate(r));
 }

@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Container, Probe } from '../../config/k8s/pod.js';
 import type { LaunchSpec, Supervisor } from '../supervisor.js';
 import { probeOnce, type ProbeTarget } from './probe.js';
+import type { SocketKeeper } from './socket-keeper.js';
 
 export interface ContainerState {
   running?: { startedAt: string };
@@ -32,6 +33,8 @@ export interface RunnerDeps {
   readiness: Probe | undefined;
   probeTarget(): ProbeTarget;
   restartPolicy: 'Always' | 'OnFailure' | 'Never';
+  /** The container's listening sockets, when the runtime holds them across restarts (socket activation). */
+  sockets?: SocketKeeper;
   onChange(): void;
   /** Clock hooks, replaceable in tests. */
   setTimer?: (fn: () => void, ms: number) => NodeJS.Timeout;
@@ -41,6 +44,11 @@ const BACKOFF_START_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
 /** A container that ran this long without failing starts over with a short back-off. */
 const BACKOFF_RESET_MS = 600_000;
+/**
+ * How long a container restarted at once with its sockets held stays ready while its successor starts.
+ * Connections meanwhile wait in the held sockets' backlog, so taking the endpoint away would fail them.
+ */
+export const RESTART_READY_GRACE_MS = 10_000;
 
 export class ContainerRunner {
   private proc: ChildProcess | undefined;
@@ -49,6 +57,8 @@ export class ContainerRunner {
   private probeSuccesses = 0;
   private probeFailures = 0;
   private consecutiveCrashes = 0;
+  /** Set while a restarted container keeps its ready state until its new process proves ready. */
+  private readyHoldUntil: number | undefined;
   status: ContainerStatus;
 
   constructor(readonly spec: Container, private readonly deps: RunnerDeps) {
@@ -83,6 +93,7 @@ export class ContainerRunner {
     }
     const startedAt = new Date().toISOString();
     const child = this.deps.supervisor.start(spec, this.deps.logFile);
+    this.deps.sockets?.attach(child);
     this.proc = child;
     this.status.containerID = `weft://${child.pid ?? 0}`;
     this.status.started = true;
@@ -102,7 +113,10 @@ export class ContainerRunner {
     const exitCode = code ?? 128 + signalNumber(signal);
     const finishedAt = new Date().toISOString();
     const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt, ...(message ? { message } : {}) };
+    const wasReady = this.status.ready;
     this.status.ready = false;
+    this.readyHoldUntil = undefined;
+    this.deps.sockets?.unclaimAll();
     if (this.stopping) {
       this.setState({ terminated });
       return;
@@ -112,12 +126,25 @@ export class ContainerRunner {
     this.status.lastState = { terminated };
     const restart = this.deps.restartPolicy === 'Always' || (this.deps.restartPolicy === 'OnFailure' && exitCode !== 0);
     if (!restart) {
+      this.deps.sockets?.releaseAll();
       this.setState({ terminated });
       return;
     }
     this.status.restartCount += 1;
     const delay = this.backoffMs();
     this.consecutiveCrashes++;
+    if (delay === 0 && wasReady && this.deps.sockets && this.deps.sockets.size > 0) {
+      // Restarting now with the sockets held: stay ready, so the endpoint is not taken away from the
+      // connections that wait for the new process.
+      this.status.ready = true;
+      this.readyHoldUntil = Date.now() + RESTART_READY_GRACE_MS;
+      // What the new process has not listened on again by then, its configuration no longer has. (A
+      // probe cannot tell: the kernel completes a held socket's connections with nobody accepting.)
+      this.later(() => void (this.proc && this.deps.sockets?.releaseUnclaimed()), RESTART_READY_GRACE_MS);
+    } else if (delay > 0) {
+      // A back-off is long: callers are better told at once (refused) than left waiting.
+      this.deps.sockets?.releaseAll();
+    }
     // Kubernetes shows the crash first, then CrashLoopBackOff while it waits.
     this.setState(delay === 0 ? { terminated } : { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${this.spec.name}` } });
     this.later(() => this.start(), delay);
@@ -131,7 +158,9 @@ export class ContainerRunner {
   private scheduleProbe(delayMs: number): void {
     const probe = this.deps.readiness;
     if (!probe) {
-      this.setReady(true);
+      // Ready while running; under a hold, the new process has until the deadline to take its sockets.
+      if (this.readyHoldUntil !== undefined) this.later(() => void (this.readyHoldUntil !== undefined && this.endHold(true)), Math.max(0, this.readyHoldUntil - Date.now()));
+      else this.setReady(true);
       return;
     }
     const initial = (probe.initialDelaySeconds ?? 0) * 1000;
@@ -143,6 +172,10 @@ export class ContainerRunner {
     if (!this.proc || this.stopping) return;
     const ok = await probeOnce(probe, this.deps.probeTarget());
     if (!this.proc || this.stopping) return;
+    if (this.readyHoldUntil !== undefined) {
+      this.probeHeld(ok);
+      return;
+    }
     if (ok) {
       this.probeFailures = 0;
       this.probeSuccesses++;
@@ -155,6 +188,22 @@ export class ContainerRunner {
     // Until ready, probe often so a pod turns Ready within a moment of its app answering.
     const period = this.status.ready ? (probe.periodSeconds ?? 10) * 1000 : Math.min((probe.periodSeconds ?? 10) * 1000, 250);
     this.scheduleProbe(period);
+  }
+
+  /** A restarted process under the ready hold: its first success ends the hold, and so does the deadline. */
+  private probeHeld(ok: boolean): void {
+    if (ok) {
+      this.endHold(true);
+      this.scheduleProbe((this.deps.readiness?.periodSeconds ?? 10) * 1000);
+      return;
+    }
+    if (Date.now() >= this.readyHoldUntil!) this.endHold(false);
+    this.scheduleProbe(this.status.ready ? 50 : 250);
+  }
+
+  private endHold(ready: boolean): void {
+    this.readyHoldUntil = undefined;
+    this.setReady(ready);
   }
 
   private setReady(ready: boolean): void {
@@ -183,6 +232,8 @@ export class ContainerRunner {
     this.timers.clear();
     const p = this.proc;
     if (p) await this.deps.supervisor.stop(p, graceMs);
+    this.deps.sockets?.releaseAll();
+    this.readyHoldUntil = undefined;
     this.status.ready = false;
   }
 }

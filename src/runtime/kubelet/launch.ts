@@ -8,6 +8,7 @@ import { planImage, type ImagePlan } from '../images.js';
 import { distEntry, packageRoot } from '../paths.js';
 import { podNetEnvVars, type PodNetEnv } from '../pod-net/pod-env.js';
 import type { LaunchSpec } from '../supervisor.js';
+import { SOCKET_ACTIVATION_ENV } from './socket-activation-protocol.js';
 
 export const netShimUrl = pathToFileURL(distEntry('runtime/pod-net/shim.js')).href;
 export const fakeServiceMain = distEntry('samples/fake-service/main.js');
@@ -157,7 +158,7 @@ export function launchSpecFor(
       return { argv: [process.execPath, '--import', netShimUrl, istiodMain], env, cwd, node: true };
     case 'proxy':
       // A small young generation keeps a sidecar's resident memory down at little CPU cost (see bench/).
-      return { argv: [process.execPath, ...PROXY_NODE_FLAGS, ...(env[PROXY_NODE_ARGS_ENV]?.split(' ').filter(Boolean) ?? []), '--import', netShimUrl, proxyMain, ...(cmd.length ? cmd : ['proxy', 'sidecar'])], env, cwd, node: true };
+      return { argv: [process.execPath, ...PROXY_NODE_FLAGS, ...(env[PROXY_NODE_ARGS_ENV]?.split(' ').filter(Boolean) ?? []), '--import', netShimUrl, proxyMain, ...(cmd.length ? cmd : ['proxy', 'sidecar'])], env: { ...env, [SOCKET_ACTIVATION_ENV]: '1' }, cwd, node: true };
     case 'tools': {
       // Busybox would exit at once without a command; an idle container is what a workshop wants from it.
       const argv = cmd.length > 0 ? cmd : ['sleep', 'infinity'];

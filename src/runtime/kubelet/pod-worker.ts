@@ -5,6 +5,7 @@ import type { Container, PodSpec, Probe } from '../../config/k8s/pod.js';
 import type { Resource } from '../../config/resource.js';
 import type { Supervisor } from '../supervisor.js';
 import { ContainerRunner, type ContainerStatus } from './container-runner.js';
+import { SocketKeeper } from './socket-keeper.js';
 import {
   baseEnv, containerEnv, imagePlanFor, launchSpecFor, podNetFor, type KeyLookup, type PodStatusFields,
 } from './launch.js';
@@ -57,6 +58,8 @@ export class PodWorker {
           cwd: deps.logsDir,
         }),
         restartPolicy: pod.spec!.restartPolicy ?? 'Always',
+        // The proxy's listeners outlive its process, so a restart fails only what it had in flight.
+        ...(imagePlanFor(pod, c).kind === 'proxy' ? { sockets: new SocketKeeper(() => this.ownAddresses()) } : {}),
         onChange: () => this.changed(),
       });
       r.status.restartCount = previous.get(c.name) ?? 0;
@@ -70,6 +73,12 @@ export class PodWorker {
 
   start(): void {
     this.startFrom(0);
+  }
+
+  /** The addresses this pod's containers may listen on. */
+  private ownAddresses(): string[] {
+    const s = this.pod.status;
+    return [s?.podIP, s?.podLoopbackIP].filter((a): a is string => !!a);
   }
 
   /** Starts containers in order; a container that holds the others (the sidecar) must be ready first. */

@@ -8,7 +8,7 @@ import { API_PORT, claimBlock, listenOn } from './addresses.js';
 import { defaultHome, statePaths } from './paths.js';
 import { Runtime } from './runtime.js';
 import type { RuntimeInfo } from './runtime-info.js';
-import { loadSnapshot, writeFileAtomic } from './store/persistence.js';
+import { loadState, writeFileAtomic } from './store/persistence.js';
 import { reapLeftovers } from './supervisor.js';
 import { VERSION } from '../version.js';
 
@@ -19,17 +19,17 @@ async function main(): Promise<void> {
   const reaped = reapLeftovers(paths.pids);
   if (reaped > 0) log(`stopped ${reaped} process group(s) left by a runtime that did not stop cleanly`);
 
-  const saved = loadSnapshot(paths.state) as (ReturnType<typeof loadSnapshot> & { block?: number }) | undefined;
+  const saved = loadState(paths);
   if (!existsSync(paths.token)) writeFileAtomic(paths.token, randomBytes(32).toString('hex'), 0o600);
   const token = readFileSync(paths.token, 'utf8').trim();
 
   // Bind first: the API address claims this runtime's loopback block.
   const http = createServer();
-  const block = await claimBlock(saved?.block, (host) => listenOn(http, host, API_PORT));
+  const block = await claimBlock(typeof saved?.meta.block === 'number' ? saved.meta.block : undefined, (host) => listenOn(http, host, API_PORT));
   const runtime = new Runtime({
     paths,
     block,
-    ...(saved ? { snapshot: saved } : {}),
+    ...(saved ? { saved } : {}),
     hostPath: process.env.PATH ?? '/usr/bin:/bin',
     api: { host: `127.${block}.0.1`, port: API_PORT, token },
     log,

@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 export interface StatePaths {
   home: string;
-  /** The persisted resources. */
+  /** The persisted resources: a snapshot... */
   state: string;
+  /** ...and the changes made since (store/persistence.ts). */
+  journal: string;
   /** The API bearer token (mode 0600). */
   token: string;
   /** Where the running runtime says how to reach it: pid, address, port. */
@@ -34,6 +36,7 @@ export function statePaths(home: string): StatePaths {
   return {
     home,
     state: join(home, 'state.json'),
+    journal: join(home, 'state.journal'),
     token: join(home, 'token'),
     runtimeInfo: join(home, 'runtime.json'),
     runtimeLog: join(home, 'runtime.log'),

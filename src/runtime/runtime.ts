@@ -18,14 +18,15 @@ import { VERSION } from '../version.js';
 import type { PodResource } from './kubelet/pod-worker.js';
 import type { StatePaths } from './paths.js';
 import { Reconciler } from './reconciler.js';
-import { Persister } from './store/persistence.js';
-import { Store, type StoreSnapshot } from './store/store.js';
+import { Persister, type SavedState } from './store/persistence.js';
+import { Store } from './store/store.js';
 import { Supervisor, type LaunchSpec } from './supervisor.js';
 
 export interface RuntimeOptions {
   paths: StatePaths;
   block: number;
-  snapshot?: StoreSnapshot;
+  /** What a previous runtime left in `paths`. */
+  saved?: SavedState;
   hostPath: string;
   /** The runtime's own API, handed to the control plane as Kubernetes hands istiod a service account. */
   api: { host: string; port: number; token: string };
@@ -53,10 +54,10 @@ export class Runtime {
 
   constructor(readonly o: RuntimeOptions) {
     mkdirSync(o.paths.logs, { recursive: true });
-    this.store = new Store(o.snapshot);
+    this.store = new Store(o.saved?.snapshot);
     this.addresses = new AddressAllocator(o.block);
     this.supervisor = new Supervisor(o.paths.pids, randomUUID());
-    this.persister = new Persister(this.store, o.paths.state, () => ({ block: o.block }));
+    this.persister = new Persister(this.store, o.paths, { block: o.block }, o.saved);
     // The sidecar injector, as istiod's webhook: pods of labelled namespaces (or that ask) get istio-proxy.
     const injection = defaultInjectionSettings(VERSION);
     const mutatePod = (p: PodResource): PodResource => {
@@ -85,7 +86,6 @@ export class Runtime {
     for (const ns of ['default', 'kube-system', 'kube-public']) {
       if (!this.store.get('Namespace', undefined, ns)) this.store.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     }
-    this.persister.flush();
     this.reconciler.schedule();
   }
 
@@ -228,6 +228,6 @@ export class Runtime {
     this.serviceProxy.close();
     await this.kubelet.shutdown();
     await this.supervisor.stopAll(5000);
-    this.persister.flush();
+    this.persister.close();
   }
 }

@@ -24,11 +24,21 @@ export interface StoreSnapshot {
   resources: Resource[];
 }
 
+/** One change as persistence records it: a whole object, only an object's new status, or a deletion. */
+export interface StoreChange {
+  op: 'put' | 'status' | 'delete';
+  /** The store's resource version once the change is made. */
+  resourceVersion: number;
+  /** The object as stored after the change (for a deletion: as it was). */
+  object: Resource;
+}
+
 export class Store {
   private readonly objects = new Map<string, Resource>();
   /** The same objects by kind, so listing a kind does not walk every object. */
   private readonly byKind = new Map<string, Map<string, Resource>>();
   private version = 0;
+  private recorder: ((c: StoreChange) => void) | undefined;
   readonly events = new EventEmitter();
 
   constructor(snapshot?: StoreSnapshot) {
@@ -41,6 +51,14 @@ export class Store {
 
   get resourceVersion(): number {
     return this.version;
+  }
+
+  /**
+   * Hands every change to `record` before it takes effect, in resource-version order, so what
+   * `record` keeps is exactly what callers were told. A change `record` throws on is not made.
+   */
+  recordChangesWith(record: (c: StoreChange) => void): void {
+    this.recorder = record;
   }
 
   get(kind: string, namespace: string | undefined, name: string): Resource | undefined {
@@ -79,8 +97,8 @@ export class Store {
     next.metadata.generation = (prev?.metadata.generation ?? 0) + (specChanged ? 1 : 0);
     if (prev?.metadata.deletionTimestamp && !next.metadata.deletionTimestamp) next.metadata.deletionTimestamp = prev.metadata.deletionTimestamp;
     if (next.status === undefined && prev?.status !== undefined) next.status = prev.status;
-    this.version += 1;
-    next.metadata.resourceVersion = String(this.version);
+    next.metadata.resourceVersion = String(this.version + 1);
+    this.commit({ op: 'put', resourceVersion: this.version + 1, object: next });
     this.set(key, next);
     this.emit({ type: prev ? 'MODIFIED' : 'ADDED', object: next });
     return next;
@@ -92,8 +110,8 @@ export class Store {
     if (!prev) return undefined;
     if (JSON.stringify(prev.status) === JSON.stringify(status)) return prev;
     const next: Resource = { ...prev, metadata: { ...prev.metadata }, status: structuredClone(status) };
-    this.version += 1;
-    next.metadata.resourceVersion = String(this.version);
+    next.metadata.resourceVersion = String(this.version + 1);
+    this.commit({ op: 'status', resourceVersion: this.version + 1, object: next });
     this.set(keyOf(next), next);
     this.emit({ type: 'MODIFIED', object: next });
     return next;
@@ -113,15 +131,21 @@ export class Store {
     const key = resourceKey(kind, namespace, name);
     const prev = this.objects.get(key);
     if (!prev) return undefined;
+    this.commit({ op: 'delete', resourceVersion: this.version + 1, object: prev });
     this.objects.delete(key);
     this.byKind.get(kind)?.delete(key);
-    this.version += 1;
     this.emit({ type: 'DELETED', object: prev });
     return prev;
   }
 
   snapshot(): StoreSnapshot {
     return { resourceVersion: this.version, resources: [...this.objects.values()] };
+  }
+
+  /** Records a change and takes its resource version; the caller then makes it. */
+  private commit(c: StoreChange): void {
+    this.recorder?.(c);
+    this.version = c.resourceVersion;
   }
 
   private emit(e: WatchEvent): void {

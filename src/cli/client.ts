@@ -4,7 +4,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import type { StatePaths } from '../runtime/paths.js';
 import type { RuntimeInfo } from '../runtime/runtime-info.js';
-import { CliError, serverErrorPrefix } from './errors.js';
+import { CliError, ServerError, serverErrorPrefix } from './errors.js';
 
 export class ApiClient {
   constructor(readonly info: RuntimeInfo, private readonly token: string) {}
@@ -27,8 +27,8 @@ export class ApiClient {
     }
     if ((res.statusCode ?? 500) >= 400) {
       const e = parsed as { error?: string; issues?: string[] };
-      if (e.issues?.length) throw new CliError(e.issues.map((i) => `error: ${i}`).join('\n'));
-      throw new CliError(`${serverErrorPrefix(res.statusCode ?? 500)}${e.error ?? `HTTP ${res.statusCode}`}`);
+      if (e.issues?.length) throw new ServerError(e.issues.map((i) => `error: ${i}`).join('\n'), res.statusCode ?? 500);
+      throw new ServerError(`${serverErrorPrefix(res.statusCode ?? 500)}${e.error ?? `HTTP ${res.statusCode}`}`, res.statusCode ?? 500);
     }
     return parsed as T;
   }

@@ -6,6 +6,13 @@ export class CliError extends Error {
   }
 }
 
+/** An error the runtime's API answered, with its HTTP status for callers that tell "not found" apart. */
+export class ServerError extends CliError {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
 /** kubectl's prefix for an error the server reported, by HTTP status. */
 export function serverErrorPrefix(status: number): string {
   switch (status) {

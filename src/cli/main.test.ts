@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,6 +9,7 @@ import { statePaths } from '../runtime/paths.js';
 import { CliError } from './errors.js';
 import { extractGlobals, runCli } from './main.js';
 
+const weftBin = new URL('../../../bin/weft', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'weft-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -168,5 +169,37 @@ describe('runCli', () => {
     const missing = await run(['config', 'use-context', 'nope'], home);
     assert.equal(missing.code, 1);
     assert.equal(missing.err, 'error: no context exists with the name: "nope"\n');
+  });
+});
+
+describe('the CLI dies on a closed pipe (issue 7 defect 7)', () => {
+  /** Runs the real weft executable with the given stdout; resolves how it ended and what it said on stderr. */
+  function weft(args: string[], stdout: 'pipe' | number, onSpawn: (child: ReturnType<typeof spawn>) => void = () => undefined) {
+    const child = spawn(process.execPath, [weftBin, ...args], { env: { WEFT_HOME: freshHome(), PATH: process.env.PATH ?? '' }, stdio: ['ignore', stdout, 'pipe'] });
+    onSpawn(child);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code, signal) => resolve({ code, signal, stderr }));
+    });
+  }
+
+  test('output to a reader that is gone ends the command silently, by SIGPIPE as kubectl', async () => {
+    // The reader is gone before weft writes anything, so its first write finds the pipe closed.
+    const r = await weft(['--help'], 'pipe', (child) => child.stdout!.destroy());
+    assert.equal(r.stderr, '');
+    assert.deepEqual({ code: r.code, signal: r.signal }, { code: null, signal: 'SIGPIPE' });
+  });
+
+  test('output that cannot be written for another reason is one error line', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = await weft(['--help'], full);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, 'error: writing output: ENOSPC: no space left on device, write\n');
+    } finally {
+      closeSync(full);
+    }
   });
 });

@@ -97,6 +97,8 @@ function parseFor(cmd: Command, args: string[]) {
 }
 
 export async function main(): Promise<void> {
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
   const code = await runCli(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
@@ -104,4 +106,25 @@ export async function main(): Promise<void> {
     stdin: process.stdin,
   });
   process.exitCode = code;
+}
+
+/**
+ * A reader that went away (`weft logs -f deploy/x | head -1`) ends the command as it ends kubectl and any
+ * Unix tool: at once, silently, by SIGPIPE (status 141 in a shell). That also closes a followed log stream.
+ */
+function onOutputError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') {
+    // Node ignores SIGPIPE; a listener added and removed puts back the default action, which ends the process.
+    const ignore = (): void => undefined;
+    process.on('SIGPIPE', ignore).off('SIGPIPE', ignore);
+    process.kill(process.pid, 'SIGPIPE');
+    process.exit(141);
+  }
+  // Output that cannot be written (a full disk, a closed terminal): say so in one line if stderr still works.
+  try {
+    process.stderr.write(`error: writing output: ${err.message}\n`);
+  } catch {
+    // Nowhere left to say it.
+  }
+  process.exit(1);
 }

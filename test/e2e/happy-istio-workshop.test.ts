@@ -213,12 +213,23 @@ describe('workshop: happy-istio', () => {
     await w.ok(['delete', 'svc', 'propagation-probe']);
   });
 
-  it('keeps serving without the control plane, and comes back in sync when it returns', async () => {
+  it('keeps serving without the control plane', async () => {
     await w.ok(['-n', 'istio-system', 'scale', 'deploy', 'istiod', '--replicas=0']);
     await untilTrue(async () => !(await w.ok(['get', 'pods', '-n', 'istio-system'])).includes('istiod-'));
     const seen = new Set<string>();
     for (let i = 0; i < 40 && seen.size < 2; i++) seen.add(await statusLine(port));
     assert.deepEqual([...seen].sort(), ['HTTP/1.1 200 OK', 'HTTP/1.1 500 Internal Server Error']);
+  });
+
+  it('proxy-status with istiod scaled to 0 says it is installed with no running replica, not "istiod is not installed" (issue 7 defect 8)', async () => {
+    const st = await w.run(['proxy-status']);
+    assert.equal(st.code, 1);
+    assert.equal(st.stdout, '');
+    assert.equal(st.stderr, 'error: istiod is installed but has no running replica (deployment istio-system/istiod: 0/0 ready)\n');
+    assert.match(await w.ok(['version']), /^control plane version: none \(no running replica; deployment istio-system\/istiod: 0\/0 ready\)$/m);
+  });
+
+  it('comes back in sync when the control plane returns', async () => {
     await w.ok(['-n', 'istio-system', 'scale', 'deploy', 'istiod', '--replicas=1']);
     await untilTrue(async () => {
       const st = await w.run(['proxy-status']);

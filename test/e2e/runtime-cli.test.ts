@@ -4,10 +4,11 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WeftSandbox, manifestDir } from '../support/weft-cli.js';
+import { WeftSandbox, manifestDir, weftBin } from '../support/weft-cli.js';
 
 describe('runtime and CLI', () => {
   const w = new WeftSandbox('weft-e2e-cli-');
@@ -116,6 +117,36 @@ describe('runtime and CLI', () => {
     await w.ok(['wait', 'pod/ticker', '--for', 'condition=Ready', '--timeout=30s']);
     const f = await w.start(['logs', '-f', 'ticker'], /tick 3\n/);
     f.child.kill('SIGTERM');
+  });
+
+  it('the CLI dies on a closed pipe (issue 7 defect 7): logs -f | head -1 ends quietly', async () => {
+    // `weft logs -f ticker | head -1`: the reader takes one line and goes; the next line weft writes ends it.
+    const child = spawn(process.execPath, [weftBin, 'logs', '-f', 'ticker'], { env: w.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+      const first = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const nl = out.indexOf('\n');
+          if (nl < 0) return;
+          child.stdout.destroy();
+          resolve(out.slice(0, nl));
+        });
+        child.once('exit', (code) => reject(new Error(`weft logs -f exited ${code} before a line: ${stderr}`)));
+      });
+      assert.match(first, /^tick \d+$/);
+      // The ticker writes every 0.2 s; a weft still following after 15 s did not notice.
+      const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const end = await ended;
+      clearTimeout(guard);
+      assert.equal(stderr, '');
+      assert.deepEqual(end, { code: null, signal: 'SIGPIPE' });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('prints yaml, json, jsonpath and label-selected lists', async () => {

@@ -6,7 +6,7 @@ import type { LinesAnswer, PodTarget } from '../../runtime/api/protocol.js';
 import { VERSION } from '../../version.js';
 import { query, readRuntimeInfo } from '../client.js';
 import { boolOpt, stringOpt, stringsOpt, type Command, type CommandContext } from '../command.js';
-import { CliError } from '../errors.js';
+import { CliError, ServerError } from '../errors.js';
 import { installComponents, type Profile } from '../install/manifests.js';
 import { formatTable } from '../printers/table.js';
 import { readSources } from '../sources.js';
@@ -95,16 +95,51 @@ export const kubeInject: Command = {
   },
 };
 
+/** Why istiod cannot be asked: not installed, or installed with no replica running. */
+export class IstiodUnavailable extends CliError {
+  /** What `weft version` says in place of the control plane's version. */
+  readonly short: string;
+
+  constructor(installed: { ready: number; desired: number } | undefined) {
+    super(
+      installed
+        ? `error: istiod is installed but has no running replica (deployment istio-system/istiod: ${installed.ready}/${installed.desired} ready)`
+        : 'error: istiod is not installed; run "weft install"',
+    );
+    this.short = installed ? `no running replica; deployment istio-system/istiod: ${installed.ready}/${installed.desired} ready` : 'not installed';
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof ServerError && err.status === 404;
+}
+
 /** istiod's debug endpoint: reached at its pod's address, as istioctl reaches it through the API server. */
-export async function istiodStatuses(ctx: CommandContext): Promise<{ istiod: string; statuses: ProxyStatus[] } | undefined> {
+export async function istiodStatuses(ctx: CommandContext): Promise<{ istiod: string; statuses: ProxyStatus[] }> {
+  let deployment: Resource;
+  try {
+    deployment = await ctx.client().call<Resource>('GET', `/v1/get${query({ kind: 'Deployment', namespace: 'istio-system', name: 'istiod' })}`);
+  } catch (err) {
+    if (isNotFound(err)) throw new IstiodUnavailable(undefined);
+    throw err;
+  }
+  const noReplica = (): IstiodUnavailable =>
+    new IstiodUnavailable({
+      ready: (deployment.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0,
+      desired: (deployment.spec as { replicas?: number } | undefined)?.replicas ?? 1,
+    });
   let target: PodTarget;
   try {
     target = await ctx.client().call<PodTarget>('GET', `/v1/pod-target${query({ namespace: 'istio-system', ref: 'deploy/istiod' })}`);
-  } catch {
-    return undefined;
+  } catch (err) {
+    // The deployment is there (scaled to 0, or its pods not made yet): installed, with nothing to ask.
+    if (isNotFound(err)) throw noReplica();
+    throw err;
   }
+  if (!target.host) throw noReplica();
+  const host = target.host;
   const statuses = await new Promise<ProxyStatus[]>((resolve, reject) => {
-    const req = request({ host: target.host, port: 15014, path: '/debug/syncz', timeout: 5000 }, (res) => {
+    const req = request({ host, port: 15014, path: '/debug/syncz', timeout: 5000 }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => {
@@ -131,7 +166,6 @@ export const proxyStatus: Command = {
   options: {},
   async run(ctx) {
     const r = await istiodStatuses(ctx);
-    if (!r) throw new CliError('error: istiod is not installed; run "weft install"');
     const rows = r.statuses.map((s) => {
       const st = s.state;
       return [`${s.podName}.${s.namespace}`, 'Kubernetes', st, st, st, st, 'NOT SENT', r.istiod, s.proxyVersion, s.ackedVersion || '-'];
@@ -155,9 +189,13 @@ export const meshVersion: Command = {
       return;
     }
     ctx.out(`runtime version: ${info.version}\n`);
-    const r = await istiodStatuses(ctx).catch(() => undefined);
-    if (!r) {
-      ctx.out('control plane version: none (not installed)\n');
+    let r: Awaited<ReturnType<typeof istiodStatuses>>;
+    try {
+      r = await istiodStatuses(ctx);
+    } catch (err) {
+      // Partial answers, as istioctl's: what is known is printed, and why the rest is not.
+      const why = err instanceof IstiodUnavailable ? `none (${err.short})` : `unknown (${(err as Error).message.replace(/^error: /, '')})`;
+      ctx.out(`control plane version: ${why}\n`);
       return;
     }
     ctx.out(`control plane version: ${VERSION}\n`);

@@ -28,11 +28,15 @@ function install(pod: PodNetwork): void {
 
   const origConnect = net.Socket.prototype.connect as unknown as AnyFn;
   net.Socket.prototype.connect = function patchedConnect(this: net.Socket, ...args: unknown[]) {
+    // The caller's options are never changed, only a copy: http.Agent keys its sockets by the host and port
+    // of the very object it passed, and would never find a rewritten socket again to free or reuse it.
     const first = args[0];
     let opts: ConnectOptions | undefined;
     if (Array.isArray(first)) {
-      // Already normalized by net.connect(): [options, callback].
+      // Already normalized by net.connect(): [options, callback]. Unpacked, as a new array would not carry
+      // Node's private "normalized" mark and would be taken for the options themselves.
       opts = first[0] as ConnectOptions;
+      args = first.slice(0, 2);
     } else if (typeof first === 'object' && first !== null) {
       opts = first as ConnectOptions;
     } else if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
@@ -46,15 +50,13 @@ function install(pod: PodNetwork): void {
       const captured = this instanceof tls.TLSSocket ? undefined : pod.capture(host, Number(opts.port));
       if (captured) {
         // Like iptables' REDIRECT to the sidecar, with the original destination said up front.
-        opts.host = captured.via.host;
-        opts.port = captured.via.port;
+        args[0] = { ...opts, host: captured.via.host, port: captured.via.port };
         const r = origConnect.apply(this, args);
         this.write(`PROXY TCP4 ${pod.env.bindIP} ${captured.original.host} 0 ${captured.original.port}\r\n`);
         return r;
       }
       const dest = pod.route(host, Number(opts.port));
-      opts.host = dest.host;
-      opts.port = dest.port;
+      args[0] = { ...opts, host: dest.host, port: dest.port };
     }
     return origConnect.apply(this, args);
   } as typeof net.Socket.prototype.connect;

@@ -106,6 +106,13 @@ describe('when the runtime is killed', () => {
     while (groupAlive(pgid)) await sleep(20);
   });
 
+  test('every process of a container goes, not only the one its guard started', { timeout: 20_000 }, async () => {
+    // sh waits for its sleep rather than exec'ing it, and the sleep writes nothing.
+    const { host, pgid } = await underHost({ argv: ['bash', guardScript, 'sh', '-c', 'echo tick; sleep 300; true'], env, cwd: tmp, node: false });
+    await killHost(host);
+    while (groupAlive(pgid)) await sleep(20);
+  });
+
   test('a Node container that ignores its IPC channel closing stops at its next write (EPIPE)', { timeout: 20_000 }, async () => {
     const { host, pgid } = await underHost({ argv: [process.execPath, '-e', 'setInterval(() => console.log("tick"), 50)'], env, cwd: tmp, node: true });
     await killHost(host);

@@ -74,7 +74,7 @@ describe('container logs are never rotated (issue 7 defect 4)', () => {
     const pod = {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: 'chatty', annotations: { 'local-command.weft.dev/app': `exec node -e '${chatty}'` } },
+      metadata: { name: 'chatty', annotations: { 'local-command.weft.dev/app': `node -e '${chatty}'` } },
       spec: { containers: [{ name: 'app', image: 'local/chatty', env: [{ name: 'GO_FILE', value: goFile }] }] },
     };
     await w.ok(['apply', '-f', '-'], { input: JSON.stringify(pod) });

@@ -10,10 +10,12 @@ import { Runtime } from './runtime.js';
 import type { RuntimeInfo } from './runtime-info.js';
 import { loadState, writeFileAtomic } from './store/persistence.js';
 import { reapLeftovers } from './supervisor.js';
+import { logRotationFromEnv } from './logs/log-rotation.js';
 import { VERSION } from '../version.js';
 
 async function main(): Promise<void> {
   const paths = statePaths(defaultHome(process.env));
+  const logRotation = logRotationFromEnv(process.env);
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   chmodSync(paths.home, 0o700);
   const reaped = reapLeftovers(paths.pids);
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     api: { host: `127.${block}.0.1`, port: API_PORT, token },
     log,
     ...(process.env.WEFT_PROXY_NODE_ARGS ? { proxyNodeArgs: process.env.WEFT_PROXY_NODE_ARGS } : {}),
+    logRotation,
   });
   const info: RuntimeInfo = { pid: process.pid, host: `127.${block}.0.1`, port: API_PORT, block, startedAt: new Date().toISOString(), version: VERSION };
 
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGHUP', () => void stop('SIGHUP'));
-  log(`runtime ${VERSION} listening on ${info.host}:${info.port}, state in ${paths.home}`);
+  log(`runtime ${VERSION} listening on ${info.host}:${info.port}, state in ${paths.home}; container logs rotated at ${logRotation.maxBytes} bytes, ${logRotation.maxFiles} files kept`);
 }
 
 function log(msg: string): void {

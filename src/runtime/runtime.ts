@@ -21,6 +21,7 @@ import { Reconciler } from './reconciler.js';
 import { Persister, type SavedState } from './store/persistence.js';
 import { Store } from './store/store.js';
 import { Supervisor, type LaunchSpec } from './supervisor.js';
+import type { LogRotation } from './logs/log-rotation.js';
 
 export interface RuntimeOptions {
   paths: StatePaths;
@@ -33,6 +34,8 @@ export interface RuntimeOptions {
   log?: (msg: string) => void;
   /** Extra node flags for proxy containers (e.g. --cpu-prof when profiling the data plane). */
   proxyNodeArgs?: string;
+  /** Container log rotation; the kubelet's defaults (10Mi x 5) when absent. */
+  logRotation?: LogRotation;
 }
 
 export class NotFoundError extends AdmissionError {
@@ -56,7 +59,7 @@ export class Runtime {
     mkdirSync(o.paths.logs, { recursive: true });
     this.store = new Store(o.saved?.snapshot);
     this.addresses = new AddressAllocator(o.block);
-    this.supervisor = new Supervisor(o.paths.pids, randomUUID());
+    this.supervisor = new Supervisor(o.paths.pids, randomUUID(), o.logRotation);
     this.persister = new Persister(this.store, o.paths, { block: o.block }, o.saved);
     // The sidecar injector, as istiod's webhook: pods of labelled namespaces (or that ask) get istio-proxy.
     const injection = defaultInjectionSettings(VERSION);

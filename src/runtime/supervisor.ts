@@ -1,9 +1,12 @@
 // Starts and stops container processes. Each runs in its own process group so a stop reaches its children,
 // and every group is recorded on disk so a runtime that died hard can have its leftovers stopped later.
+// Their stdout and stderr are pipes into the runtime, which writes them to rotating log files.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { ContainerOutput } from './logs/container-output.js';
+import { DEFAULT_LOG_ROTATION, type LogRotation } from './logs/log-rotation.js';
 import { writeFileAtomic } from './store/persistence.js';
 
 export const RUNTIME_ID_ENV = 'WEFT_RUNTIME_ID';
@@ -16,38 +19,48 @@ export interface LaunchSpec {
   node: boolean;
 }
 
+/**
+ * How long a stop waits, once the group is gone, for the last output to be read: a process that left the
+ * group (setsid) may hold the pipe open for ever, and its output keeps going to the log regardless.
+ */
+const OUTPUT_DRAIN_MS = 2000;
+
 export class Supervisor {
   private readonly live = new Map<number, ChildProcess>();
+  private readonly output: ContainerOutput;
+  /** Settles when a child's output has been read to its end and written. */
+  private readonly drained = new WeakMap<ChildProcess, Promise<void>>();
 
-  constructor(private readonly pidsFile: string, readonly runtimeId: string) {}
-
-  start(spec: LaunchSpec, logFile: string): ChildProcess {
-    mkdirSync(dirname(logFile), { recursive: true });
-    const out = openSync(logFile, 'a');
-    try {
-      const child = spawn(spec.argv[0]!, spec.argv.slice(1), {
-        cwd: spec.cwd,
-        env: { ...spec.env, [RUNTIME_ID_ENV]: this.runtimeId },
-        detached: true,
-        stdio: spec.node ? ['ignore', out, out, 'ipc'] : ['pipe', out, out],
-      });
-      if (child.pid !== undefined) {
-        this.live.set(child.pid, child);
-        this.save();
-        child.once('exit', () => {
-          this.live.delete(child.pid!);
-          this.save();
-        });
-      }
-      return child;
-    } finally {
-      closeSync(out);
-    }
+  constructor(private readonly pidsFile: string, readonly runtimeId: string, logRotation: LogRotation = DEFAULT_LOG_ROTATION) {
+    this.output = new ContainerOutput(logRotation);
   }
 
-  /** SIGTERM to the whole group, SIGKILL after the grace period; resolves when the leader has exited. */
-  stop(child: ChildProcess, graceMs: number): Promise<void> {
-    return new Promise((resolve) => {
+  start(spec: LaunchSpec, logFile: string): ChildProcess {
+    const child = spawn(spec.argv[0]!, spec.argv.slice(1), {
+      cwd: spec.cwd,
+      env: { ...spec.env, [RUNTIME_ID_ENV]: this.runtimeId },
+      detached: true,
+      stdio: spec.node ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
+    });
+    const streams = [child.stdout, child.stderr].filter((s): s is Readable => s !== null);
+    this.drained.set(child, this.output.attach(logFile, streams));
+    if (child.pid !== undefined) {
+      this.live.set(child.pid, child);
+      this.save();
+      child.once('exit', () => {
+        this.live.delete(child.pid!);
+        this.save();
+      });
+    }
+    return child;
+  }
+
+  /**
+   * SIGTERM to the whole group, SIGKILL after the grace period; resolves when the leader has exited and
+   * its last output is in the log.
+   */
+  async stop(child: ChildProcess, graceMs: number): Promise<void> {
+    await new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
         resolve();
         return;
@@ -62,6 +75,11 @@ export class Supervisor {
       });
       signalGroup(pid, 'SIGTERM');
     });
+    const drained = this.drained.get(child);
+    if (!drained) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([drained, new Promise<void>((resolve) => (timer = setTimeout(resolve, OUTPUT_DRAIN_MS)))]);
+    clearTimeout(timer);
   }
 
   async stopAll(graceMs: number): Promise<void> {

@@ -7,7 +7,8 @@ import { distEntry } from '../../runtime/paths.js';
 import { reapLeftovers } from '../../runtime/supervisor.js';
 import type { RuntimeInfo } from '../../runtime/runtime-info.js';
 import { ApiClient, readRuntimeInfo } from '../client.js';
-import type { Command } from '../command.js';
+import { stringOpt, type Command } from '../command.js';
+import { MAX_FILES_ENV, MAX_SIZE_ENV, parseLogFiles, parseLogSize } from '../../runtime/logs/log-rotation.js';
 import { CliError } from '../errors.js';
 
 function healthy(info: RuntimeInfo): Promise<boolean> {
@@ -37,13 +38,29 @@ export const up: Command = {
   name: 'up',
   group: 'Runtime',
   summary: 'Start the local runtime in the background',
-  usage: ['weft up'],
-  details: 'Starts an empty runtime (the local cluster) and returns once it answers. State lives in $WEFT_HOME (default ~/.local/state/weft); a restart resumes where it was.',
-  options: {},
-  async run(ctx) {
+  usage: ['weft up [--container-log-max-size=10Mi] [--container-log-max-files=5]'],
+  details:
+    'Starts an empty runtime (the local cluster) and returns once it answers. State lives in $WEFT_HOME (default ~/.local/state/weft); a restart resumes where it was. ' +
+    `Container logs are rotated as the kubelet's containerLogMaxSize and containerLogMaxFiles say (also ${MAX_SIZE_ENV} and ${MAX_FILES_ENV}); the settings hold until the runtime stops.`,
+  options: { 'container-log-max-size': { type: 'string' }, 'container-log-max-files': { type: 'string' } },
+  optionHelp: {
+    'container-log-max-size': 'rotate a container\'s log before it passes this size (default 10Mi)',
+    'container-log-max-files': 'log files kept per container, the live one included (default 5)',
+  },
+  async run(ctx, _args, v) {
+    const logEnv: Record<string, string> = {};
+    const maxSize = stringOpt(v, 'container-log-max-size');
+    const maxFiles = stringOpt(v, 'container-log-max-files');
+    try {
+      if (maxSize !== undefined) logEnv[MAX_SIZE_ENV] = String(parseLogSize(maxSize));
+      if (maxFiles !== undefined) logEnv[MAX_FILES_ENV] = String(parseLogFiles(maxFiles));
+    } catch (err) {
+      throw new CliError(`error: ${(err as Error).message}`);
+    }
     const running = readRuntimeInfo(ctx.paths);
     if (running && (await healthy(running))) {
       ctx.out(`Weft is already running (pid ${running.pid}, API ${running.host}:${running.port}, state in ${ctx.paths.home})\n`);
+      if (Object.keys(logEnv).length > 0) ctx.err('warning: the container log settings apply when the runtime starts; run weft down first to change them\n');
       return 0;
     }
     mkdirSync(ctx.paths.home, { recursive: true, mode: 0o700 });
@@ -52,7 +69,7 @@ export const up: Command = {
     const child = spawn(process.execPath, [distEntry('runtime/main.js')], {
       detached: true,
       stdio: ['ignore', log, log],
-      env: { ...ctx.env, WEFT_HOME: ctx.paths.home },
+      env: { ...ctx.env, ...logEnv, WEFT_HOME: ctx.paths.home },
     });
     closeSync(log);
     let exited: number | null = null;

@@ -2,11 +2,12 @@
 
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
-import { watch } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { ConfigError, formatIssue } from '../../config/errors.js';
 import { kindInfo, resolveKindName } from '../../config/registry.js';
 import { AdmissionError } from '../admission.js';
+import { LogReader } from '../logs/log-reader.js';
 import type { Runtime } from '../runtime.js';
 import type { WatchEvent } from '../store/store.js';
 import type { Source } from '../../config/parse.js';
@@ -102,7 +103,7 @@ export function apiHandler(o: ApiServerOptions): RequestListener {
         throw new HttpError(400, (err as Error).message);
       }
     },
-    'GET /v1/logs': (req, res, url) => streamLogs(rt, req, res, url),
+    'GET /v1/logs': (_req, res, url) => streamLogs(rt, res, url),
     'GET /v1/watch': (req, res, url) => watchEvents(rt, req, res, url),
     'POST /v1/shutdown': () => {
       setImmediate(o.onShutdown);
@@ -186,7 +187,7 @@ export function parseSelector(s: string | null): Record<string, string> | undefi
   return out;
 }
 
-async function streamLogs(rt: Runtime, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function streamLogs(rt: Runtime, res: ServerResponse, url: URL): Promise<void> {
   const ns = url.searchParams.get('namespace') ?? 'default';
   const target = rt.logFile(ns, url.searchParams.get('ref') ?? '', url.searchParams.get('container') ?? undefined);
   const follow = url.searchParams.get('follow') === 'true';
@@ -196,60 +197,86 @@ async function streamLogs(rt: Runtime, req: IncomingMessage, res: ServerResponse
     res.end();
     return;
   }
-  const fh = await open(target.file, 'r');
-  try {
-    let offset = 0;
-    const size = (await fh.stat()).size;
-    if (tail >= 0) {
-      const buf = Buffer.alloc(size);
-      await fh.read(buf, 0, size, 0);
-      const lines = buf.toString('utf8').split('\n');
-      if (lines[lines.length - 1] === '') lines.pop();
-      const kept = tail === 0 ? [] : lines.slice(-tail);
-      res.write(kept.length ? `${kept.join('\n')}\n` : '');
-      offset = size;
-    }
-    const pump = async (): Promise<void> => {
-      const { size: now } = await stat(target.file);
-      if (now < offset) offset = 0; // truncated
-      while (offset < now) {
-        const n = Math.min(now - offset, 64 * 1024);
-        const buf = Buffer.alloc(n);
-        const { bytesRead } = await fh.read(buf, 0, n, offset);
-        if (bytesRead === 0) break;
-        offset += bytesRead;
-        res.write(buf.subarray(0, bytesRead));
-      }
-    };
-    await pump();
-    if (!follow) {
-      res.end();
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      let busy = Promise.resolve();
-      const w = watch(target.file, () => {
-        busy = busy.then(pump).catch(() => undefined);
-      });
-      const gone = setInterval(() => {
-        // Follow ends when the pod is gone, as kubectl's does when the container stops.
-        try {
-          rt.get('Pod', ns, target.pod);
-        } catch {
-          finish();
-        }
-      }, 1000);
-      const finish = (): void => {
-        w.close();
-        clearInterval(gone);
-        void busy.then(() => res.end());
-        resolve();
+  const reader = await LogReader.open(target.file, Number.isInteger(tail) && tail >= 0 ? tail : undefined);
+  let gone = false;
+  // Waits for the client to take each chunk, so a slow one does not make the runtime buffer the log.
+  const emit = (chunk: Buffer): boolean | Promise<boolean> => {
+    if (gone || res.destroyed) return false;
+    if (res.write(chunk)) return true;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve(!gone && !res.destroyed);
       };
-      req.once('close', finish);
+      res.once('drain', done);
+      res.once('close', done);
     });
-  } finally {
-    await fh.close();
+  };
+  // The response closes before it ends only when the client went away.
+  res.once('close', () => (gone = true));
+  if (!follow) {
+    try {
+      await reader.readSnapshot(emit);
+    } finally {
+      reader.close();
+      res.end();
+    }
+    return;
   }
+  // Reads run one at a time; a change during a read asks for one more read after it.
+  let reading: Promise<void> | undefined;
+  let again = false;
+  const pump = (): Promise<void> => {
+    if (reading) {
+      again = true;
+      return reading;
+    }
+    reading = (async () => {
+      do {
+        again = false;
+        await reader.readAvailable(emit).catch(() => undefined);
+      } while (again && !gone);
+      reading = undefined;
+    })();
+    return reading;
+  };
+  void pump();
+  const podGone = await new Promise<boolean>((resolve) => {
+    // The directory, not the file: a watch on the file would stay with it when it is rotated away.
+    const base = basename(target.file);
+    let w: FSWatcher | undefined;
+    try {
+      w = watch(dirname(target.file), (_event, name) => {
+        if (!name || name === base || name.startsWith(`${base}.`)) void pump();
+      });
+    } catch {
+      // The pod's directory is gone already; the check below ends the stream.
+    }
+    const check = setInterval(() => {
+      // Follow ends when the pod is gone, as kubectl's does when the container stops.
+      try {
+        rt.get('Pod', ns, target.pod);
+      } catch {
+        finish(true);
+        return;
+      }
+      void pump(); // in case a change notification was missed
+    }, 1000);
+    const finish = (ended: boolean): void => {
+      w?.close();
+      clearInterval(check);
+      res.off('close', onClose);
+      resolve(ended);
+    };
+    const onClose = (): void => finish(false);
+    res.once('close', onClose);
+  });
+  await reading;
+  // The container's last lines, written before its pod went.
+  if (podGone) await pump();
+  reader.close();
+  res.end();
 }
 
 /** NDJSON stream: the current objects of the asked kinds as ADDED, then every change. */

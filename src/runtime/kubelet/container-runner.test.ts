@@ -259,6 +259,8 @@ describe('reapLeftovers', () => {
     const child = supervisor.start(bash('exec sleep 30'), join(tmp, 'logs', 'crashed.log'));
     strays.push(child);
     await new Promise<void>((resolve) => child.once('spawn', () => resolve()));
+    // While bash execs sleep its environ reads empty for a moment: wait until sleep runs.
+    while (!readFileSync(`/proc/${child.pid}/cmdline`, 'latin1').startsWith('sleep\0')) await new Promise((r) => setTimeout(r, 10));
     const environ = readFileSync(`/proc/${child.pid}/environ`, 'latin1').split('\0');
     assert.ok(environ.includes(`${RUNTIME_ID_ENV}=crashed-${process.pid}`));
     // Keep a copy of the record as it stood, since the supervisor rewrites it when the child exits.

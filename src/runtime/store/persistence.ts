@@ -28,7 +28,10 @@ export class Persister {
   schedule(): void {
     if (this.pending) return;
     this.pending = true;
-    setImmediate(() => this.flush());
+    // A flush in between (as at shutdown) has already written this change.
+    setImmediate(() => {
+      if (this.pending) this.flush();
+    });
   }
 
   flush(): void {

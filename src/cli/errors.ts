@@ -26,6 +26,8 @@ export function serverErrorPrefix(status: number): string {
       return 'Error from server (Forbidden): ';
     case 400:
       return 'Error from server (BadRequest): ';
+    case 413:
+      return 'Error from server (RequestEntityTooLarge): ';
     case 401:
       return 'error: ';
     default:

@@ -2,7 +2,10 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError, formatIssue } from '../config/errors.js';
 import type { Source } from '../config/parse.js';
+import { loadResources } from '../config/validate.js';
+import { MAX_MANIFEST_REQUEST_BYTES } from '../runtime/api/protocol.js';
 import { CliError } from './errors.js';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
@@ -30,7 +33,24 @@ export async function readSources(paths: string[], recursive: boolean, stdin: No
       out.push({ name: p, text: readFileSync(p, 'utf8') });
     }
   }
+  checkRequestSize(out);
   return out;
+}
+
+/**
+ * Manifests too large for one request are refused here rather than by the runtime, whose answer
+ * could only be "too large": checked locally, the message names the file, document and field.
+ */
+export function checkRequestSize(sources: Source[]): void {
+  const bytes = Buffer.byteLength(JSON.stringify(sources));
+  if (bytes <= MAX_MANIFEST_REQUEST_BYTES) return;
+  try {
+    loadResources(sources, { defaultNamespace: 'default' });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.issues.map((i) => `error: ${formatIssue(i)}`).join('\n'));
+    throw err;
+  }
+  throw new CliError(`error: the manifests come to ${bytes} bytes, and one request carries at most ${MAX_MANIFEST_REQUEST_BYTES} (16 MiB); apply fewer files at a time`);
 }
 
 function listDir(dir: string, recursive: boolean): string[] {

@@ -20,7 +20,8 @@ export function formatIssue(issue: ConfigIssue): string {
     where.push(`${issue.source.file}${line ? `:${line}` : ''}`);
     where.push(`document ${issue.source.document}`);
   }
-  if (issue.object) where.push(`(${issue.object})`);
+  // Beside a file the object is an aside; alone (label, annotate) it is what the message is about.
+  if (issue.object) where.push(issue.source ? `(${issue.object})` : issue.object);
   const field = issue.path ? `${issue.path}: ` : '';
   return `${where.join(' ')}${where.length ? ': ' : ''}${field}${issue.message}`;
 }

@@ -193,14 +193,18 @@ describe('loadResources: errors', () => {
     const issues = issuesOf([{ name: 'd.yaml', text: deployment({ metadataExtra: '  labels:\n    app: "-bad-"' }) }]);
     assert.equal(issues.length, 1);
     assert.equal(issues[0]!.path, 'metadata.labels.app');
-    assert.match(issues[0]!.message, /^invalid label value "-bad-"/);
+    assert.match(issues[0]!.message, /^Invalid value: "-bad-": a valid label must be an empty string or consist of alphanumeric characters/);
     assert.equal(issues[0]!.line, 6);
   });
 
   test('an invalid label key', () => {
     const issues = issuesOf([{ name: 'd.yaml', text: deployment({ metadataExtra: '  labels:\n    "bad key": x' }) }]);
     assert.equal(issues.length, 1);
-    assert.match(issues[0]!.message, /^invalid label key "bad key"/);
+    assert.equal(issues[0]!.path, 'metadata.labels');
+    assert.equal(
+      issues[0]!.message,
+      `Invalid value: "bad key": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+    );
   });
 
   test('an invalid name', () => {
@@ -291,5 +295,118 @@ describe('loadResources: versions and lists', () => {
 
   test('an empty file and comment-only documents load as nothing', () => {
     assert.deepEqual(loadResources([{ name: 'e.yaml', text: '' }, { name: 'c.yaml', text: '# nothing\n---\n# still nothing\n' }], opts), []);
+  });
+});
+
+describe('no object size limit, and YAML aliases multiply size (issue 7 defect 2)', () => {
+  const configMap = (data: string, name = 'big'): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${data}`;
+  const mib = 1024 * 1024;
+
+  test("a ConfigMap's data over 1 MiB is too long, naming the field, as Kubernetes words it", () => {
+    const issues = issuesOf([{ name: 'cm.yaml', text: configMap(`  a: "${'x'.repeat(700 * 1024)}"\n  b: "${'x'.repeat(400 * 1024)}"\n`) }]);
+    assert.equal(issues.length, 1);
+    assert.equal(formatIssue(issues[0]!), `cm.yaml:6 document 1 (ConfigMap demo/big): data: Too long: must have at most 1048576 bytes (has ${1100 * 1024 + 2})`);
+  });
+
+  test('exactly 1 MiB of ConfigMap data is accepted; binaryData counts decoded', () => {
+    const value = 'x'.repeat(mib - 1);
+    assert.equal(loadResources([{ name: 'cm.yaml', text: configMap(`  k: "${value}"\n`) }], opts).length, 1);
+    const binary = Buffer.alloc(600 * 1024).toString('base64');
+    const issues = issuesOf([{ name: 'cm.yaml', text: `${configMap(`  k: "${'x'.repeat(500 * 1024)}"\n`)}binaryData:\n  b: ${binary}\n` }]);
+    assert.equal(issues[0]!.path, 'data');
+    assert.match(issues[0]!.message, /^Too long: must have at most 1048576 bytes/);
+  });
+
+  test("a Secret's data and stringData together over 1 MiB are too long", () => {
+    const text = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  a: ${Buffer.alloc(600 * 1024).toString('base64')}\nstringData:\n  b: "${'x'.repeat(500 * 1024)}"\n`;
+    const issues = issuesOf([{ name: 's.yaml', text }]);
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]!.path, 'data');
+    assert.match(issues[0]!.message, /^Too long: must have at most 1048576 bytes/);
+  });
+
+  test('annotations over 256 KiB in all are too long, on any kind and in pod templates', () => {
+    const half = 'x'.repeat(130 * 1024);
+    const issues = issuesOf([{ name: 'd.yaml', text: deployment({ metadataExtra: `  annotations:\n    a: "${half}"\n    b: "${half}"` }) }]);
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]!.path, 'metadata.annotations');
+    assert.equal(issues[0]!.message, 'Too long: must have at most 262144 bytes');
+    const template = deployment().replace('      labels:\n', `      annotations:\n        a: "${half}"\n        b: "${half}"\n      labels:\n`);
+    assert.equal(issuesOf([{ name: 'd.yaml', text: template }])[0]!.path, 'spec.template.metadata.annotations');
+  });
+
+  test('an annotation key is checked as Kubernetes checks it, case aside', () => {
+    const ok = loadResources([{ name: 'd.yaml', text: deployment({ metadataExtra: '  annotations:\n    Example.COM/Some_Key: v' }) }], opts);
+    assert.equal(ok.length, 1);
+    const issues = issuesOf([{ name: 'd.yaml', text: deployment({ metadataExtra: '  annotations:\n    a/b/c: v' }) }]);
+    assert.equal(issues[0]!.path, 'metadata.annotations');
+    assert.match(issues[0]!.message, /^Invalid value: "a\/b\/c": a qualified name must consist of .* with an optional DNS subdomain prefix and '\/' \(e\.g\. 'example\.com\/MyName'\)$/);
+  });
+
+  test('a label value over 63 characters says so in Kubernetes words', () => {
+    const issues = issuesOf([{ name: 'd.yaml', text: deployment({ metadataExtra: `  labels:\n    app: ${'a'.repeat(300)}` }) }]);
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]!.path, 'metadata.labels.app');
+    assert.match(issues[0]!.message, /^Invalid value: "a{80}\.\.\.\(220 more characters\)": must be no more than 63 characters$/);
+  });
+
+  test('a 20 MB object is refused as too large, naming the field that holds it', () => {
+    const issues = issuesOf([{ name: 'huge.yaml', text: configMap(`  big: ${'x'.repeat(20 * mib)}\n`) }]);
+    assert.equal(issues.length, 1);
+    assert.equal(
+      formatIssue(issues[0]!),
+      'huge.yaml:6 document 1 (ConfigMap big): data.big: Too long: the object must have at most 1572864 bytes as JSON, aliases expanded (this field holds the most)',
+    );
+  });
+
+  test('a 1 MB string aliased 90 times is too large, naming the map that repeats it', () => {
+    const aliases = Array.from({ length: 89 }, (_, i) => `  k${i + 1}: *big\n`).join('');
+    const issues = issuesOf([{ name: 'alias.yaml', text: configMap(`  k0: &big "${'x'.repeat(mib)}"\n${aliases}`) }]);
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]!.path, 'data');
+    assert.match(issues[0]!.message, /^Too long: the object must have at most 1572864 bytes as JSON, aliases expanded/);
+    // Aliases that stay small are fine.
+    assert.equal(loadResources([{ name: 'ok.yaml', text: configMap('  a: &v hello\n  b: *v\n') }], opts).length, 1);
+  });
+
+  test('an alias bomb is refused naming file and document, not thrown', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
+    const issues = issuesOf([{ name: 'ok.yaml', text: configMap('  k: v\n', 'fine') }, { name: 'bomb.yaml', text: `${configMap('  k: v\n')}---\n${bomb}\n` }]);
+    assert.equal(issues.length, 1);
+    assert.equal(formatIssue(issues[0]!), 'bomb.yaml:8 document 2: too many alias expansions: aliases may repeat their anchors at most 100 times in all');
+  });
+
+  test('nesting is bounded, however deep the input', () => {
+    // A ServiceAccount's secrets hold anything: the object, its list and 98 more lists are 100 levels.
+    const account = (depth: number): string => `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\nsecrets: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+    assert.equal(loadResources([{ name: 'deep.yaml', text: account(99) }], opts).length, 1);
+    const issues = issuesOf([{ name: 'deep.yaml', text: account(100) }]);
+    assert.equal(issues.length, 1);
+    assert.equal(formatIssue(issues[0]!), 'deep.yaml:5 document 1 (ServiceAccount sa): secrets[0][0][0][0][0][0][0]…: nested too deeply: at most 100 levels of maps and lists');
+    // Far deeper input overflows the YAML composer itself: still one issue, not a crash.
+    const deeper = issuesOf([{ name: 'deep.yaml', text: account(5000) }]);
+    assert.equal(deeper.length, 1);
+    assert.equal(formatIssue(deeper[0]!), 'deep.yaml:5 document 1: nested too deeply: at most 100 levels of maps and lists');
+  });
+
+  test('20,000 documents are refused at the 1001st object, naming it', () => {
+    const text = Array.from({ length: 20000 }, (_, i) => configMap('  k: v\n', `c${i}`)).join('---\n');
+    const issues = issuesOf([{ name: 'many.yaml', text }]);
+    assert.equal(issues.length, 1);
+    assert.equal(formatIssue(issues[0]!), 'many.yaml:7001 document 1001: too many objects in one request: at most 1000 (documents and List items); apply fewer files at a time');
+    assert.equal(loadResources([{ name: 'many.yaml', text: text.split('---\n').slice(0, 1000).join('---\n') }], opts).length, 1000);
+  });
+
+  test('YAML that would cost more than the token budget is refused before it is built', () => {
+    const issues = issuesOf([{ name: 'flow.yaml', text: `${configMap('  k: v\n')}spec: [${'{}, '.repeat(300_000)}]\n` }]);
+    assert.equal(issues.length, 1);
+    assert.match(formatIssue(issues[0]!), /^flow\.yaml:7 document 1: too much YAML in one request: more than 500000 tokens/);
+  });
+
+  test('a repeated key is still an error in a map of 20,000 keys', () => {
+    const keys = Array.from({ length: 20000 }, (_, i) => `  k${i}: v\n`).join('');
+    const issues = issuesOf([{ name: 'dup.yaml', text: configMap(`${keys}  k7: again\n`) }]);
+    assert.equal(issues.length, 1);
+    assert.equal(formatIssue(issues[0]!), 'dup.yaml:20006 document 1: YAML syntax error: duplicate key "k7": map keys must be unique');
   });
 });

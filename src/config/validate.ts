@@ -4,8 +4,9 @@ import type { z } from 'zod';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { isDnsLabel, isDnsSubdomain, labelMap, annotationMap } from './k8s/common.js';
 import type { KindInfo } from './kind-info.js';
+import { describeProblem, valueProblem } from './limits.js';
 import { parseSources, type ParsedDocument, type Source } from './parse.js';
-import { describeRef, type Resource } from './resource.js';
+import { describeRef, type Resource, type SourceRef } from './resource.js';
 import { allKinds, kindInfo, servesApiVersion } from './registry.js';
 
 const metadataFields = new Set([
@@ -27,12 +28,37 @@ export interface ValidatedDocument {
 }
 
 export function validateDocument(doc: ParsedDocument, opts: ValidateOptions): { ok: ValidatedDocument } | { issues: ConfigIssue[] } {
+  const r = validateValue(doc.value, doc, opts);
+  return 'issues' in r ? r : { ok: { ...r.ok, doc } };
+}
+
+/**
+ * Validates an object the runtime holds after a change that did not come from a manifest (label,
+ * annotate), exactly as apply validates a document, size limits included. Issues name the object.
+ */
+export function validateObject(obj: Resource): ConfigIssue[] {
+  const object = `${obj.kind} ${obj.metadata.name}`;
+  const problem = valueProblem(obj);
+  if (problem) {
+    const { field, message } = describeProblem(problem);
+    return [{ object, path: field, message }];
+  }
+  const r = validateValue(obj, { lineOf: () => undefined }, { defaultNamespace: obj.metadata.namespace ?? 'default' });
+  return 'issues' in r ? r.issues.map((i) => ({ ...i, object: i.object ?? object })) : [];
+}
+
+interface Origin {
+  source?: SourceRef;
+  lineOf: ParsedDocument['lineOf'];
+}
+
+function validateValue(v: unknown, origin: Origin, opts: ValidateOptions): { ok: Omit<ValidatedDocument, 'doc'> } | { issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
+  const where = origin.source ? { source: origin.source } : {};
   const add = (path: ReadonlyArray<PropertyKey>, message: string, object?: string): void => {
-    const line = doc.lineOf(path);
-    issues.push({ source: doc.source, path: formatPath(path), message, ...(object ? { object } : {}), ...(line ? { line } : {}) });
+    const line = origin.lineOf(path);
+    issues.push({ ...where, path: formatPath(path), message, ...(object ? { object } : {}), ...(line ? { line } : {}) });
   };
-  const v = doc.value;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     add([], 'a document must be a mapping with apiVersion, kind and metadata');
     return { issues };
@@ -106,14 +132,15 @@ export function validateDocument(doc: ParsedDocument, opts: ValidateOptions): { 
   if (m.annotations) metadata.annotations = { ...(m.annotations as Record<string, string>) };
   const resource: Resource = { apiVersion, kind, metadata, ...extra };
   if (spec !== undefined) resource.spec = spec;
-  if (info.check && spec !== undefined) {
+  // Kinds without a spec (ConfigMap, Secret) check their other fields.
+  if (info.check && (spec !== undefined || !info.spec)) {
     for (const [path, message] of info.check({ metadata, spec, ...extra })) {
-      const line = doc.lineOf(splitPath(path));
-      issues.push({ source: doc.source, path, message, object: describeRef(resource), ...(line ? { line } : {}) });
+      const line = origin.lineOf(splitPath(path));
+      issues.push({ ...where, path, message, object: describeRef(resource), ...(line ? { line } : {}) });
     }
   }
   if (issues.length) return { issues };
-  return { ok: { resource, info, doc } };
+  return { ok: { resource, info } };
 }
 
 /** Parses and validates every document; throws one ConfigError listing every issue, so nothing is half-applied. */

@@ -308,3 +308,20 @@ describe('deleteSources', () => {
     assert.ok(store.get('ConfigMap', 'demo', 'a'));
   });
 });
+
+describe('no object size limit, and YAML aliases multiply size (issue 7 defect 2)', () => {
+  test('an oversized ConfigMap or an alias bomb among valid documents applies nothing', () => {
+    const { apply, store } = setup();
+    apply(configMap('a'));
+    const before = contents(store);
+    const oversized = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  k: "${'x'.repeat(1100 * 1024)}"\n`;
+    const bomb = 'a: &a [x, x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n';
+    for (const bad of [oversized, bomb]) {
+      assert.throws(
+        () => apply(`${configMap('a', 'changed')}---\n${configMap('b')}---\n${bad}`),
+        (err: unknown) => err instanceof ConfigError && err.issues.length === 1 && err.issues[0]!.source?.document === 3,
+      );
+      assert.equal(contents(store), before);
+    }
+  });
+});

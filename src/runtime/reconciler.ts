@@ -24,6 +24,7 @@ export class Reconciler {
   private running = false;
   private lastTable = '';
   private tableVersion = 0;
+  private stopped = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly o: ReconcilerOptions) {
@@ -35,15 +36,17 @@ export class Reconciler {
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
   schedule(): void {
-    if (this.scheduled) return;
+    // Once stopped, events (the last changes, pods terminating) no longer start passes.
+    if (this.scheduled || this.stopped) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.run();
+      if (!this.stopped) this.run();
     });
   }
 

@@ -2,7 +2,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import type { Resource } from '../config/resource.js';
+import { validateObject } from '../config/validate.js';
 import { kindInfo } from '../config/registry.js';
 import { AddressAllocator } from './addresses.js';
 import { makeAdmission, AdmissionError, type Admission } from './admission.js';
@@ -130,25 +132,45 @@ export class Runtime {
     return this.store.list({ kind, ...(info.namespaced && namespace !== undefined ? { namespace } : {}), ...(labels ? { labels } : {}) });
   }
 
-  /** Sets or removes labels or annotations; kubectl refuses to overwrite without --overwrite. */
-  label(kind: string, namespace: string | undefined, name: string, field: 'labels' | 'annotations', set: Record<string, string>, remove: string[], overwrite: boolean): string {
-    const r = this.get(kind, namespace, name);
-    const current = r.metadata[field] ?? {};
-    for (const [k, v] of Object.entries(set)) {
-      if (!overwrite && current[k] !== undefined && current[k] !== v) {
-        throw new AdmissionError(409, `'${k}' already has a value (${current[k]}), and --overwrite is false`);
-      }
-    }
-    const next = { ...current, ...set };
-    for (const k of remove) delete next[k];
+  /**
+   * Sets or removes labels or annotations; kubectl refuses to overwrite without --overwrite. Every
+   * changed object is validated as apply would validate it, and nothing is stored unless all pass.
+   */
+  label(kind: string, namespace: string | undefined, names: string[], field: 'labels' | 'annotations', set: Record<string, string>, remove: string[], overwrite: boolean): string[] {
     const info = kindInfo(kind)!;
-    const label = `${info.group ? `${info.kind.toLowerCase()}.${info.group}` : info.kind.toLowerCase()}/${name}`;
-    if (JSON.stringify(next) === JSON.stringify(current)) return `${label} not ${field === 'labels' ? 'labeled' : 'annotated'}`;
-    this.store.update(kind, r.metadata.namespace, name, (x) => {
-      if (Object.keys(next).length) x.metadata[field] = next;
-      else delete x.metadata[field];
-    });
-    return `${label} ${field === 'labels' ? 'labeled' : 'annotated'}`;
+    const verb = field === 'labels' ? 'labeled' : 'annotated';
+    const planned: Array<{ r: Resource; next: Record<string, string> | undefined; line: string }> = [];
+    const issues: ConfigIssue[] = [];
+    for (const name of names) {
+      const r = this.get(kind, namespace, name);
+      const current = r.metadata[field] ?? {};
+      for (const [k, v] of Object.entries(set)) {
+        if (!overwrite && current[k] !== undefined && current[k] !== v) {
+          throw new AdmissionError(409, `'${k}' already has a value (${current[k]}), and --overwrite is false`);
+        }
+      }
+      const next = { ...current, ...set };
+      for (const k of remove) delete next[k];
+      const label = `${info.group ? `${info.kind.toLowerCase()}.${info.group}` : info.kind.toLowerCase()}/${name}`;
+      if (JSON.stringify(next) === JSON.stringify(current)) {
+        planned.push({ r, next: undefined, line: `${label} not ${verb}` });
+        continue;
+      }
+      const metadata = { ...r.metadata };
+      if (Object.keys(next).length) metadata[field] = next;
+      else delete metadata[field];
+      issues.push(...validateObject({ ...r, metadata }));
+      planned.push({ r, next, line: `${label} ${verb}` });
+    }
+    if (issues.length) throw new ConfigError(issues);
+    for (const { r, next } of planned) {
+      if (!next) continue;
+      this.store.update(kind, r.metadata.namespace, r.metadata.name, (x) => {
+        if (Object.keys(next).length) x.metadata[field] = next;
+        else delete x.metadata[field];
+      });
+    }
+    return planned.map((p) => p.line);
   }
 
   rolloutRestart(namespace: string, name: string): string {

@@ -85,6 +85,30 @@ describe('runtime and CLI', () => {
     assert.equal(svc.stderr, 'Error from server (NotFound): services "service-b" not found\n');
   });
 
+  it('no object size limit (issue 7 defect 2): an oversized ConfigMap is one line naming file, document and field, and nothing is applied', async () => {
+    const file = join(w.home, 'big.yaml');
+    writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\ndata:\n  k: v\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  k: "${'x'.repeat(1200 * 1024)}"\n`);
+    const r = await w.run(['apply', '-f', file]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `error: ${file}:13 document 2 (ConfigMap default/big): data: Too long: must have at most 1048576 bytes (has ${1200 * 1024 + 1})\n`);
+    const small = await w.run(['get', 'cm', 'small']);
+    assert.equal(small.stderr, 'Error from server (NotFound): configmaps "small" not found\n');
+  });
+
+  it('label and annotate skip validation (issue 7 defect 5): bad keys and values are one-line errors', async () => {
+    const bad = await w.run(['label', 'ns', 'default', 'Bad Key!=x y']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^error: invalid label value: "Bad Key!=x y": a valid label must be an empty string or consist of alphanumeric characters, .*\n$/);
+    const key = await w.run(['label', 'ns', 'default', 'Bad Key!=x']);
+    assert.equal(key.code, 1);
+    assert.match(key.stderr, /^error: Namespace default: metadata\.labels: Invalid value: "Bad Key!": name part must consist of alphanumeric characters, .*\n$/);
+    const annotation = await w.run(['annotate', 'ns', 'default', 'a/b/c=v']);
+    assert.equal(annotation.code, 1);
+    assert.match(annotation.stderr, /^error: Namespace default: metadata\.annotations: Invalid value: "a\/b\/c": a qualified name must consist of .*\n$/);
+    assert.doesNotMatch(await w.ok(['get', 'ns', 'default', '-o', 'yaml']), /Bad Key|a\/b\/c/);
+  });
+
   it('answers errors in one line with a non-zero exit', async () => {
     for (const args of [['get', 'nosuchkind'], ['frobnicate'], ['logs'], ['get', 'pods', '--bogus-flag']]) {
       const r = await w.run(args);

@@ -1,6 +1,7 @@
 // Building blocks shared by the Kubernetes kinds.
 
 import { z } from 'zod';
+import { MAX_ANNOTATIONS_BYTES } from '../limits.js';
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -15,29 +16,75 @@ export function isDnsSubdomain(s: string): boolean {
   return s.length <= 253 && dns1123Subdomain.test(s);
 }
 
-/** Label and annotation keys: optional DNS-subdomain prefix, then a name of at most 63 characters. */
-export function labelKeyProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && !isDnsSubdomain(prefix)) return `key "${key}": prefix must be a DNS subdomain`;
-  if (name.length === 0 || name.length > 63 || !qualifiedName.test(name)) {
-    return `key "${key}": name part must be 1-63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`;
+// Kubernetes' own wording (apimachinery's validation package), so messages match the API server's.
+const qualifiedNameFmt = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const qualifiedNameMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const dns1123SubdomainFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*';
+const dns1123SubdomainMsg = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+const labelValueMsg = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+function regexError(msg: string, fmt: string, ...examples: string[]): string {
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
+}
+
+/** Kubernetes' IsQualifiedName: label keys and (lower-cased) annotation keys. */
+export function qualifiedNameProblems(key: string): string[] {
+  const parts = key.split('/');
+  const out: string[] = [];
+  let name: string;
+  if (parts.length === 1) name = parts[0]!;
+  else if (parts.length === 2) {
+    const prefix = parts[0]!;
+    name = parts[1]!;
+    if (prefix.length === 0) out.push('prefix part must be non-empty');
+    else {
+      if (prefix.length > 253) out.push('prefix part must be no more than 253 characters');
+      if (!dns1123Subdomain.test(prefix)) out.push(`prefix part ${regexError(dns1123SubdomainMsg, dns1123SubdomainFmt, 'example.com')}`);
+    }
+  } else {
+    return [`a qualified name ${regexError(qualifiedNameMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
-  return undefined;
+  if (name.length === 0) out.push('name part must be non-empty');
+  else if (name.length > 63) out.push('name part must be no more than 63 characters');
+  if (!qualifiedName.test(name)) out.push(`name part ${regexError(qualifiedNameMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}`);
+  return out;
+}
+
+/** Kubernetes' IsValidLabelValue. */
+export function labelValueProblems(value: string): string[] {
+  const out: string[] = [];
+  if (value.length > 63) out.push('must be no more than 63 characters');
+  if (!labelValue.test(value)) out.push(regexError(labelValueMsg, `(${qualifiedNameFmt})?`, 'MyValue', 'my_value', '12345'));
+  return out;
+}
+
+/** `Invalid value: "x": ...` as Kubernetes words it; a long value is cut so the message stays one readable line. */
+export function invalidValue(value: string, problem: string): string {
+  const shown = value.length > 80 ? `${value.slice(0, 80)}...(${value.length - 80} more characters)` : value;
+  return `Invalid value: ${JSON.stringify(shown)}: ${problem}`;
+}
+
+/** Keys and values of all annotations together, in bytes, as Kubernetes counts them. */
+export function annotationsSize(m: Record<string, unknown>): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(m)) n += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+  return n;
 }
 
 export const labelMap = z.record(z.string(), z.string()).superRefine((m, ctx) => {
   for (const [k, v] of Object.entries(m)) {
-    const p = labelKeyProblem(k);
-    if (p) ctx.addIssue({ code: 'custom', message: `invalid label ${p}`, path: [k] });
-    if (v.length > 63 || !labelValue.test(v)) {
-      ctx.addIssue({ code: 'custom', message: `invalid label value "${v}": at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`, path: [k] });
-    }
+    for (const p of qualifiedNameProblems(k)) ctx.addIssue({ code: 'custom', message: invalidValue(k, p), path: [] });
+    for (const p of labelValueProblems(v)) ctx.addIssue({ code: 'custom', message: invalidValue(v, p), path: [k] });
   }
 });
 
-export const annotationMap = z.record(z.string(), z.string());
+export const annotationMap = z.record(z.string(), z.string()).superRefine((m, ctx) => {
+  // Kubernetes checks annotation keys as qualified names, but case-insensitively.
+  for (const k of Object.keys(m)) {
+    for (const p of qualifiedNameProblems(k.toLowerCase())) ctx.addIssue({ code: 'custom', message: invalidValue(k, p), path: [] });
+  }
+  if (annotationsSize(m) > MAX_ANNOTATIONS_BYTES) ctx.addIssue({ code: 'custom', message: `Too long: must have at most ${MAX_ANNOTATIONS_BYTES} bytes`, path: [] });
+});
 
 export const labelSelector = z.strictObject({
   matchLabels: labelMap.optional(),

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import type { KindInfo } from '../kind-info.js';
+import { MAX_DATA_BYTES } from '../limits.js';
 
 export const namespace: KindInfo = {
   kind: 'Namespace',
@@ -43,6 +44,11 @@ export const configMap: KindInfo = {
     binaryData: z.record(z.string(), z.string()),
     immutable: z.boolean(),
   },
+  check: (o) => {
+    // Kubernetes counts keys and values of data and binaryData (decoded) together.
+    const size = mapSize(o.data, 'utf8') + mapSize(o.binaryData, 'base64');
+    return size > MAX_DATA_BYTES ? [[o.data !== undefined ? 'data' : 'binaryData', tooLong(size)]] : [];
+  },
 };
 
 export const secret: KindInfo = {
@@ -59,7 +65,25 @@ export const secret: KindInfo = {
     type: z.string(),
     immutable: z.boolean(),
   },
+  check: (o) => {
+    // stringData is merged into data (winning on shared keys) before Kubernetes measures it.
+    const data = { ...(o.data as Record<string, string> | undefined) };
+    const plain = (o.stringData ?? {}) as Record<string, string>;
+    for (const k of Object.keys(plain)) delete data[k];
+    const size = mapSize(data, 'base64') + mapSize(plain, 'utf8');
+    return size > MAX_DATA_BYTES ? [[o.data !== undefined ? 'data' : 'stringData', tooLong(size)]] : [];
+  },
 };
+
+function mapSize(m: unknown, encoding: 'utf8' | 'base64'): number {
+  let n = 0;
+  for (const [k, v] of Object.entries((m ?? {}) as Record<string, string>)) n += Buffer.byteLength(k) + Buffer.byteLength(v, encoding);
+  return n;
+}
+
+function tooLong(size: number): string {
+  return `Too long: must have at most ${MAX_DATA_BYTES} bytes (has ${size})`;
+}
 
 /** Written by the runtime from Services and ready Pods; users may read but rarely write them. */
 export const endpoints: KindInfo = {

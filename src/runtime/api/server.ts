@@ -4,17 +4,18 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { timingSafeEqual } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { ConfigError, formatIssue } from '../../config/errors.js';
+import { ConfigError, formatIssue, formatPath } from '../../config/errors.js';
 import { kindInfo, resolveKindName } from '../../config/registry.js';
 import { AdmissionError } from '../admission.js';
 import { LogReader } from '../logs/log-reader.js';
 import type { Runtime } from '../runtime.js';
 import type { WatchEvent } from '../store/store.js';
-import type { Source } from '../../config/parse.js';
+import type { z } from 'zod';
 import { kubeInject } from '../../control-plane/inject/kube-inject.js';
-import type { ApplyBody, DeleteBody, DeleteSourcesBody, ExecBody, LabelBody } from './protocol.js';
-
-const MAX_BODY = 32 * 1024 * 1024;
+import {
+  applyBody, apiErrorCode, deleteBody, deleteSourcesBody, execBody, getQuery, kubeInjectBody, labelBody, listQuery, logsQuery,
+  MAX_MANIFEST_REQUEST_BYTES, MAX_REQUEST_BYTES, noQuery, podTargetQuery, rolloutRestartBody, scaleBody, watchQuery, type ApiError,
+} from './protocol.js';
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -30,87 +31,81 @@ export interface ApiServerOptions {
   onShutdown: () => void;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<unknown> | unknown;
+interface RouteContext {
+  rt: Runtime;
+  o: ApiServerOptions;
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+/** One endpoint: what its body and query must look like, and what it does with them once they do. */
+export interface Route {
+  /** Schema of the JSON body; an endpoint without one reads no body. */
+  body?: z.ZodType;
+  query: z.ZodType;
+  maxBody: number;
+  run(c: RouteContext, input: unknown): unknown;
+}
+
+function post<B extends z.ZodType>(body: B, run: (c: RouteContext, b: z.output<B>) => unknown, maxBody = MAX_REQUEST_BYTES): Route {
+  return { body, query: noQuery, maxBody, run: (c, input) => run(c, input as z.output<B>) };
+}
+
+function get<Q extends z.ZodType>(query: Q, run: (c: RouteContext, q: z.output<Q>) => unknown): Route {
+  return { query, maxBody: MAX_REQUEST_BYTES, run: (c, input) => run(c, input as z.output<Q>) };
+}
+
+/** Every endpoint, by "METHOD /path". */
+export const routes: Readonly<Record<string, Route>> = {
+  'GET /v1/info': get(noQuery, ({ o }) => o.info()),
+  'POST /v1/apply': post(applyBody, ({ rt }, b) => ({ lines: rt.apply(b) }), MAX_MANIFEST_REQUEST_BYTES),
+  'POST /v1/delete-sources': post(deleteSourcesBody, ({ rt }, b) => ({ lines: rt.deleteFromSources(b) }), MAX_MANIFEST_REQUEST_BYTES),
+  'POST /v1/delete': post(deleteBody, ({ rt }, b) => {
+    const info = kindOf(b.kind);
+    const ns = info.namespaced ? b.namespace : undefined;
+    const targets = b.all || b.labels ? rt.list(info.kind, ns, b.labels) : (b.names ?? []).map((n) => {
+      try {
+        return rt.get(info.kind, ns, n);
+      } catch (err) {
+        if (b.ignoreNotFound) return undefined;
+        throw err;
+      }
+    });
+    return { lines: targets.filter((t) => t !== undefined).map((t) => rt.remove(t)) };
+  }),
+  'GET /v1/list': get(listQuery, ({ rt }, q) => ({ items: rt.list(kindOf(q.kind).kind, q.namespace, parseSelector(q.selector)) })),
+  'GET /v1/get': get(getQuery, ({ rt }, q) => rt.get(kindOf(q.kind).kind, q.namespace, q.name)),
+  'POST /v1/label': post(labelBody, ({ rt }, b) => ({ lines: rt.label(kindOf(b.kind).kind, b.namespace, b.names, b.field, b.set, b.remove, b.overwrite) })),
+  'POST /v1/rollout-restart': post(rolloutRestartBody, ({ rt }, b) => ({ lines: b.names.map((n) => rt.rolloutRestart(b.namespace, n)) })),
+  'POST /v1/scale': post(scaleBody, ({ rt }, b) => ({ lines: b.names.map((n) => rt.scale(b.namespace, n, b.replicas)) })),
+  'POST /v1/exec-spec': post(execBody, ({ rt }, b) => rt.execSpec(b.namespace, b.ref, b.container, b.command)),
+  'GET /v1/pod-target': get(podTargetQuery, ({ rt }, q) => {
+    const pod = rt.resolvePod(q.namespace, q.ref);
+    return { pod: pod.metadata.name, host: rt.localhostOf(pod) };
+  }),
+  'POST /v1/kube-inject': post(kubeInjectBody, ({ rt }, b) => {
+    const warnings: string[] = [];
+    try {
+      return { text: kubeInject(b.sources, rt.injection, (w) => warnings.push(w)), warnings };
+    } catch (err) {
+      throw new HttpError(400, (err as Error).message);
+    }
+  }, MAX_MANIFEST_REQUEST_BYTES),
+  'GET /v1/logs': get(logsQuery, ({ rt, res }, q) => streamLogs(rt, res, q)),
+  'GET /v1/watch': get(watchQuery, ({ rt, req, res }, q) => watchEvents(rt, req, res, q.kinds)),
+  'POST /v1/shutdown': {
+    query: noQuery,
+    maxBody: MAX_REQUEST_BYTES,
+    run: ({ o }) => {
+      setImmediate(o.onShutdown);
+      return { lines: ['shutting down'] };
+    },
+  },
+};
 
 export function apiHandler(o: ApiServerOptions): RequestListener {
   const rt = o.runtime;
   const expected = Buffer.from(`Bearer ${o.token}`);
-  const routes: Record<string, Handler> = {
-    'GET /v1/info': () => o.info(),
-    'POST /v1/apply': async (req) => {
-      const b = await body<ApplyBody>(req);
-      requireSources(b.sources);
-      return { lines: rt.apply({ sources: b.sources, namespace: str(b.namespace, 'namespace'), enforceNamespace: !!b.enforceNamespace, mode: b.mode === 'create' ? 'create' : 'apply', dryRun: !!b.dryRun }) };
-    },
-    'POST /v1/delete-sources': async (req) => {
-      const b = await body<DeleteSourcesBody>(req);
-      requireSources(b.sources);
-      return { lines: rt.deleteFromSources({ sources: b.sources, namespace: str(b.namespace, 'namespace'), enforceNamespace: !!b.enforceNamespace, ignoreNotFound: !!b.ignoreNotFound }) };
-    },
-    'POST /v1/delete': async (req) => {
-      const b = await body<DeleteBody>(req);
-      const info = kindOf(b.kind);
-      const ns = info.namespaced ? b.namespace : undefined;
-      const targets = b.all || b.labels ? rt.list(info.kind, ns, b.labels) : (b.names ?? []).map((n) => {
-        try {
-          return rt.get(info.kind, ns, n);
-        } catch (err) {
-          if (b.ignoreNotFound) return undefined;
-          throw err;
-        }
-      });
-      return { lines: targets.filter((t) => t !== undefined).map((t) => rt.remove(t!)) };
-    },
-    'GET /v1/list': (_req, _res, url) => {
-      const info = kindOf(url.searchParams.get('kind') ?? '');
-      const ns = url.searchParams.get('namespace') ?? undefined;
-      return { items: rt.list(info.kind, ns, parseSelector(url.searchParams.get('selector'))) };
-    },
-    'GET /v1/get': (_req, _res, url) => {
-      const info = kindOf(url.searchParams.get('kind') ?? '');
-      return rt.get(info.kind, url.searchParams.get('namespace') ?? undefined, url.searchParams.get('name') ?? '');
-    },
-    'POST /v1/label': async (req) => {
-      const b = await body<LabelBody>(req);
-      const info = kindOf(b.kind);
-      return { lines: b.names.map((n) => rt.label(info.kind, b.namespace, n, b.field === 'annotations' ? 'annotations' : 'labels', b.set ?? {}, b.remove ?? [], !!b.overwrite)) };
-    },
-    'POST /v1/rollout-restart': async (req) => {
-      const b = await body<{ namespace: string; names: string[] }>(req);
-      return { lines: b.names.map((n) => rt.rolloutRestart(b.namespace, n)) };
-    },
-    'POST /v1/scale': async (req) => {
-      const b = await body<{ namespace: string; names: string[]; replicas: number }>(req);
-      if (!Number.isInteger(b.replicas) || b.replicas < 0) throw new HttpError(400, 'replicas must be a non-negative integer');
-      return { lines: b.names.map((n) => rt.scale(b.namespace, n, b.replicas)) };
-    },
-    'POST /v1/exec-spec': async (req) => {
-      const b = await body<ExecBody>(req);
-      if (!Array.isArray(b.command) || b.command.length === 0) throw new HttpError(400, 'you must specify at least one command for the container');
-      return rt.execSpec(str(b.namespace, 'namespace'), str(b.ref, 'pod'), b.container, b.command);
-    },
-    'GET /v1/pod-target': (_req, _res, url) => {
-      const pod = rt.resolvePod(url.searchParams.get('namespace') ?? 'default', url.searchParams.get('ref') ?? '');
-      return { pod: pod.metadata.name, host: rt.localhostOf(pod) };
-    },
-    'POST /v1/kube-inject': async (req) => {
-      const b = await body<{ sources: Source[] }>(req);
-      requireSources(b.sources);
-      const warnings: string[] = [];
-      try {
-        return { text: kubeInject(b.sources, rt.injection, (w) => warnings.push(w)), warnings };
-      } catch (err) {
-        throw new HttpError(400, (err as Error).message);
-      }
-    },
-    'GET /v1/logs': (_req, res, url) => streamLogs(rt, res, url),
-    'GET /v1/watch': (req, res, url) => watchEvents(rt, req, res, url),
-    'POST /v1/shutdown': () => {
-      setImmediate(o.onShutdown);
-      return { lines: ['shutting down'] };
-    },
-  };
-
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://weft');
     try {
@@ -120,18 +115,20 @@ export function apiHandler(o: ApiServerOptions): RequestListener {
       }
       const auth = Buffer.from(req.headers.authorization ?? '');
       if (auth.length !== expected.length || !timingSafeEqual(auth, expected)) throw new HttpError(401, 'Unauthorized: this client has no valid token for the runtime');
-      const handler = routes[`${req.method} ${url.pathname}`];
-      if (!handler) throw new HttpError(404, `no such API: ${req.method} ${url.pathname}`);
-      const result = await handler(req, res, url);
+      const route = routes[`${req.method} ${url.pathname}`];
+      if (!route) throw new HttpError(404, `no such API: ${req.method} ${url.pathname}`);
+      const query = checked(route.query, Object.fromEntries(url.searchParams), 'query');
+      const input = route.body ? checked(route.body, await body(req, route.maxBody), 'request body') : query;
+      const result = await route.run({ rt, o, req, res }, input);
       if (!res.headersSent && result !== undefined) send(res, 200, result);
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      if (err instanceof ConfigError) send(res, 422, { error: 'error validating data', issues: err.issues.map(formatIssue) });
-      else if (err instanceof AdmissionError || err instanceof HttpError) send(res, err.status, { error: err.message });
-      else send(res, 500, { error: `internal error: ${(err as Error).message}` });
+      if (err instanceof ConfigError) send(res, 422, { error: 'error validating data', code: err.code, issues: err.issues.map(formatIssue) } satisfies ApiError);
+      else if (err instanceof AdmissionError || err instanceof HttpError) send(res, err.status, { error: err.message, code: apiErrorCode(err.status) } satisfies ApiError);
+      else send(res, 500, { error: `internal error: ${(err as Error)?.message ?? String(err)}`, code: apiErrorCode(500) } satisfies ApiError);
     }
   };
 }
@@ -142,32 +139,35 @@ function send(res: ServerResponse, status: number, obj: unknown): void {
   res.end(data);
 }
 
-async function body<T>(req: IncomingMessage): Promise<T> {
+/** The JSON body, at most `limit` bytes; a larger one is read to its end (so the client hears the answer) and refused. */
+async function body(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, 'request body too large');
-    chunks.push(chunk as Buffer);
+    if (size <= limit && declared <= limit) chunks.push(chunk as Buffer);
   }
+  if (size > limit || declared > limit) throw new HttpError(413, `Request entity too large: limit is ${limit}`);
   try {
-    const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (typeof v !== 'object' || v === null) throw new Error('not an object');
-    return v as T;
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {
     throw new HttpError(400, 'request body must be a JSON object');
   }
 }
 
-function str(v: unknown, name: string): string {
-  if (typeof v !== 'string' || v === '') throw new HttpError(400, `${name} is required`);
-  return v;
-}
-
-function requireSources(s: unknown): void {
-  if (!Array.isArray(s) || s.some((x) => typeof x?.name !== 'string' || typeof x?.text !== 'string')) {
-    throw new HttpError(400, 'sources must be a list of {name, text}');
-  }
+/** The value as the schema gives it back, or a 400 naming the first few fields that are wrong (each cut short: keys may be huge). */
+function checked(schema: z.ZodType, value: unknown, what: string): unknown {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const shown = r.error.issues.slice(0, 5).map((i) => {
+    const where = formatPath(i.path);
+    const message = i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => JSON.stringify(k)).join(', ')}` : i.message.replace(/^Invalid (input|option): /, '');
+    const line = where ? `${where}: ${message}` : message;
+    return line.length > 200 ? `${line.slice(0, 200)}...` : line;
+  });
+  const more = r.error.issues.length > 5 ? ` (and ${r.error.issues.length - 5} more)` : '';
+  throw new HttpError(400, `invalid ${what}: ${shown.join('; ')}${more}`);
 }
 
 function kindOf(name: string) {
@@ -176,7 +176,7 @@ function kindOf(name: string) {
   return info;
 }
 
-export function parseSelector(s: string | null): Record<string, string> | undefined {
+export function parseSelector(s: string | null | undefined): Record<string, string> | undefined {
   if (!s) return undefined;
   const out: Record<string, string> = {};
   for (const part of s.split(',')) {
@@ -187,11 +187,11 @@ export function parseSelector(s: string | null): Record<string, string> | undefi
   return out;
 }
 
-async function streamLogs(rt: Runtime, res: ServerResponse, url: URL): Promise<void> {
-  const ns = url.searchParams.get('namespace') ?? 'default';
-  const target = rt.logFile(ns, url.searchParams.get('ref') ?? '', url.searchParams.get('container') ?? undefined);
-  const follow = url.searchParams.get('follow') === 'true';
-  const tail = Number(url.searchParams.get('tail') ?? '-1');
+async function streamLogs(rt: Runtime, res: ServerResponse, q: z.output<typeof logsQuery>): Promise<void> {
+  const ns = q.namespace;
+  const target = rt.logFile(ns, q.ref, q.container);
+  const follow = q.follow === 'true';
+  const tail = Number(q.tail ?? '-1');
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'x-weft-pod': target.pod, 'x-weft-container': target.container, 'x-weft-containers': target.containers.join(',') });
   if (!target.file) {
     res.end();
@@ -280,8 +280,8 @@ async function streamLogs(rt: Runtime, res: ServerResponse, url: URL): Promise<v
 }
 
 /** NDJSON stream: the current objects of the asked kinds as ADDED, then every change. */
-function watchEvents(rt: Runtime, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const kinds = new Set((url.searchParams.get('kinds') ?? '').split(',').filter(Boolean).map((k) => kindOf(k).kind));
+function watchEvents(rt: Runtime, req: IncomingMessage, res: ServerResponse, kindList: string | undefined): Promise<void> {
+  const kinds = new Set((kindList ?? '').split(',').filter(Boolean).map((k) => kindOf(k).kind));
   const wants = (kind: string) => kinds.size === 0 || kinds.has(kind);
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   for (const r of rt.store.all()) if (wants(r.kind)) res.write(`${JSON.stringify({ type: 'ADDED', object: r })}\n`);

@@ -12,6 +12,7 @@ import { getJson } from '../support/http.js';
 import { Load, describeReport, type LoadReport } from '../support/load.js';
 import { ApiClient } from '../../src/cli/client.js';
 import { statePaths } from '../../src/runtime/paths.js';
+import { isAlive } from '../support/processes.js';
 
 interface PodJson {
   metadata: { name: string; namespace: string };
@@ -96,14 +97,20 @@ describe('chaos: the workshop mesh under load', () => {
 
   const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  it('loses no request when istiod is killed', async () => {
+  /** Kills a container's process under load and waits for it to be back and ready; returns the counts. */
+  async function killUnderLoad(name: string, ns: string, podPrefix: string, container: string): Promise<{ report: LoadReport; inFlight: number }> {
     const l = load();
     await settle(1000);
-    const istiod = await containerPid('istio-system', 'istiod-', 'discovery');
-    process.kill(istiod.pid, 'SIGKILL');
-    await restarted('istio-system', 'istiod-', 'discovery', istiod.restarts);
+    const victim = await containerPid(ns, podPrefix, container);
+    const inFlight = l.inFlight;
+    process.kill(victim.pid, 'SIGKILL');
+    await restarted(ns, podPrefix, container, victim.restarts);
     await settle(1000);
-    const r = await finish('istiod killed', l);
+    return { report: await finish(name, l, `; in flight at the kill: ${inFlight}`), inFlight };
+  }
+
+  it('loses no request when istiod is killed', async () => {
+    const { report: r } = await killUnderLoad('istiod killed', 'istio-system', 'istiod-', 'discovery');
     assert.equal(r.failed, 0, JSON.stringify(r.reasons));
   });
 
@@ -134,25 +141,12 @@ describe('chaos: the workshop mesh under load', () => {
   });
 
   it('fails at most the requests in flight when a sidecar is killed', async () => {
-    const l = load();
-    await settle(1000);
-    const proxy = await containerPid('istioinaction', 'service-b-', 'istio-proxy');
-    const inFlight = l.inFlight;
-    process.kill(proxy.pid, 'SIGKILL');
-    await restarted('istioinaction', 'service-b-', 'istio-proxy', proxy.restarts);
-    await settle(1000);
-    const r = await finish('service-b sidecar killed', l, `; in flight at the kill: ${inFlight}`);
+    const { report: r, inFlight } = await killUnderLoad('service-b sidecar killed', 'istioinaction', 'service-b-', 'istio-proxy');
     assert.ok(r.failed <= inFlight, `${r.failed} failed, but only ${inFlight} were in flight: ${JSON.stringify(r.reasons)}`);
   });
 
   it('recovers when an app is killed', async () => {
-    const l = load();
-    await settle(1000);
-    const app = await containerPid('istioinaction', 'service-c-v1-', 'service-c');
-    process.kill(app.pid, 'SIGKILL');
-    await restarted('istioinaction', 'service-c-v1-', 'service-c', app.restarts);
-    await settle(1000);
-    const r = await finish('service-c app killed', l);
+    const { report: r } = await killUnderLoad('service-c app killed', 'istioinaction', 'service-c-v1-', 'service-c');
     // Until the new process listens, calls to service-c fail; service-a reports them as 500s.
     assert.ok(r.failed < r.sent / 2, JSON.stringify(r));
     await serving();
@@ -165,8 +159,8 @@ describe('chaos: the workshop mesh under load', () => {
     process.kill(info.pid, 'SIGKILL');
     // Every container notices its runtime is gone and exits.
     const deadline = Date.now() + 20_000;
-    while (oldPids.some(alive) && Date.now() < deadline) await settle(100);
-    assert.deepEqual(oldPids.filter(alive), [], 'containers outlived their runtime');
+    while (oldPids.some(isAlive) && Date.now() < deadline) await settle(100);
+    assert.deepEqual(oldPids.filter(isAlive), [], 'containers outlived their runtime');
 
     assert.match(await w.ok(['up']), /Weft is running/);
     await w.ok(['-n', 'istioinaction', 'wait', 'po', '--for', 'condition=Ready', '--all', '--timeout=90s'], { timeoutMs: 100_000 });
@@ -202,14 +196,6 @@ describe('chaos: the workshop mesh under load', () => {
   }
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Two equivalent routings of the workshop's ingress route and a DestinationRule, alternated. */
 function churn(variant: number): string {

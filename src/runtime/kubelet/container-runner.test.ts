@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Container, Probe } from '../../config/k8s/pod.js';
 import { reapLeftovers, RUNTIME_ID_ENV, Supervisor, type LaunchSpec } from '../supervisor.js';
 import { ContainerRunner, type ContainerState, type RunnerDeps } from './container-runner.js';
+import { isAlive } from '../../../test/support/processes.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'weft-'));
 const runners: ContainerRunner[] = [];
@@ -81,14 +82,6 @@ function harness(o: { launch: () => LaunchSpec; readiness?: Probe; restartPolicy
   return { runner, supervisor, pidsFile, seen, until };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function pidOf(runner: ContainerRunner): number {
   const m = /^weft:\/\/(\d+)$/.exec(runner.status.containerID ?? '');

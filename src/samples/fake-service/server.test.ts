@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { parseConfig } from './config.js';
 import { createFakeService, type FakeService, type FakeServiceOptions } from './server.js';
+import { seeded } from '../../../test/support/random-json.js';
 
 interface Running {
   service: FakeService;
@@ -70,17 +71,6 @@ async function getJson(url: string, opts: { method?: string; headers?: http.Outg
   return { status: r.status, doc: JSON.parse(r.text) as Doc, text: r.text };
 }
 
-/** Deterministic [0, 1) numbers (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function closedPort(): Promise<number> {
   const s = http.createServer();

@@ -51,7 +51,7 @@ function onDisk(live: string): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Supervisor output', () => {
-  test('a container printing as fast as it can has every line in its rotated log, in order', async () => {
+  test('a container printing as fast as it can has every line in its rotated log, in order', { timeout: 60_000 }, async () => {
     const log = join(tmp, 'fast', 'app.log');
     const supervisor = new Supervisor(join(tmp, `pids-${seq++}`), 'fast', { maxBytes: 64 * 1024, maxFiles: 20 });
     const child = supervisor.start({ argv: ['seq', '1', '100000'], env, cwd: tmp, node: false }, log);
@@ -64,7 +64,7 @@ describe('Supervisor output', () => {
     for (const f of files) assert.ok(statSync(f.path).size <= 64 * 1024);
   });
 
-  test('stop() resolves once what the container printed while stopping is in the log', async () => {
+  test('stop() resolves once what the container printed while stopping is in the log', { timeout: 30_000 }, async () => {
     const log = join(tmp, 'stopping', 'app.log');
     const supervisor = new Supervisor(join(tmp, `pids-${seq++}`), 'stopping');
     const child = supervisor.start({ argv: ['bash', '--norc', '-c', "trap 'echo bye; exit 0' TERM; echo hi; while :; do sleep 0.05; done"], env, cwd: tmp, node: false }, log);

@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { WeftSandbox, manifestDir } from '../support/weft-cli.js';
 import { getJson } from '../support/http.js';
@@ -16,7 +17,7 @@ import { isAlive } from '../support/processes.js';
 
 interface PodJson {
   metadata: { name: string; namespace: string };
-  status: { podIP?: string; containerStatuses?: Array<{ name: string; containerID?: string; restartCount: number; ready: boolean }> };
+  status: { podIP?: string; containerStatuses?: Array<{ name: string; containerID?: string; restartCount: number; ready: boolean; state: { running?: unknown } }> };
 }
 
 const CONCURRENCY = 4;
@@ -84,15 +85,29 @@ describe('chaos: the workshop mesh under load', () => {
     return { pid: Number(m[1]), restarts: c.restartCount, pod: pod.metadata.name };
   }
 
-  async function restarted(ns: string, podPrefix: string, container: string, before: number): Promise<void> {
+  /** Until the container runs a new process and is ready (a sidecar stays ready throughout its restart). */
+  async function restarted(ns: string, podPrefix: string, container: string, old: { pid: number; restarts: number }): Promise<void> {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       const pod = (await pods(ns)).find((p) => p.metadata.name.startsWith(podPrefix));
       const c = pod?.status.containerStatuses?.find((s) => s.name === container);
-      if (c && c.restartCount > before && c.ready) return;
+      const pid = Number(/^weft:\/\/(\d+)$/.exec(c?.containerID ?? '')?.[1] ?? 0);
+      if (c && c.restartCount > old.restarts && c.ready && pid !== 0 && pid !== old.pid && c.state.running) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`${ns}/${podPrefix}/${container} did not come back`);
+  }
+
+  /** Until `n` requests in a row answer 200 through the ingress. */
+  async function servingSteadily(n: number): Promise<void> {
+    let inARow = 0;
+    const deadline = Date.now() + 60_000;
+    while (inARow < n) {
+      if (Date.now() > deadline) throw new Error(`never ${n} answers of 200 in a row`);
+      const r = await getJson(ingress.port, ingress.host).catch(() => undefined);
+      inARow = r?.status === 200 ? inARow + 1 : 0;
+      if (inARow === 0) await new Promise((res) => setTimeout(res, 100));
+    }
   }
 
   const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,7 +119,9 @@ describe('chaos: the workshop mesh under load', () => {
     const victim = await containerPid(ns, podPrefix, container);
     const inFlight = l.inFlight;
     process.kill(victim.pid, 'SIGKILL');
-    await restarted(ns, podPrefix, container, victim.restarts);
+    await restarted(ns, podPrefix, container, victim);
+    // The new process serves: what is sent from here on goes through it.
+    await serving();
     await settle(1000);
     return { report: await finish(name, l, `; in flight at the kill: ${inFlight}`), inFlight };
   }
@@ -161,16 +178,20 @@ describe('chaos: the workshop mesh under load', () => {
     const deadline = Date.now() + 20_000;
     while (oldPids.some(isAlive) && Date.now() < deadline) await settle(100);
     assert.deepEqual(oldPids.filter(isAlive), [], 'containers outlived their runtime');
+    // Nor does any pod address still take connections: no socket outlived them either.
+    for (const p of before) {
+      for (const port of [8080, 15021]) assert.equal(await connectResult(p.status.podIP!, port), 'ECONNREFUSED', `${p.status.podIP}:${port} still listening`);
+    }
 
     assert.match(await w.ok(['up']), /Weft is running/);
     await w.ok(['-n', 'istioinaction', 'wait', 'po', '--for', 'condition=Ready', '--all', '--timeout=90s'], { timeoutMs: 100_000 });
-    await serving();
+    await servingSteadily(20);
     const afterPods = await pods('istioinaction');
     const shape = (ps: PodJson[]) => ps.map((p) => `${p.metadata.name} ${p.status.podIP}`).sort();
     assert.deepEqual(shape(afterPods), shape(before), 'pods came back with other names or addresses');
     const ips = afterPods.map((p) => p.status.podIP);
     assert.equal(new Set(ips).size, ips.length, 'two pods share an address');
-    assert.deepEqual(readdirSync(w.home).filter((f) => f.endsWith('.tmp')), [], 'temporary files left behind');
+    assert.deepEqual(filesUnder(w.home).filter((f) => f.endsWith('.tmp') || f.endsWith('.old')), [], 'temporary files left behind');
     const l = load();
     await settle(3000);
     const r = await finish('after a runtime restart', l);
@@ -230,4 +251,18 @@ spec:
     loadBalancer:
       simple: ${variant === 0 ? 'ROUND_ROBIN' : 'LEAST_REQUEST'}
 `;
+}
+
+function connectResult(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port }, () => {
+      s.destroy();
+      resolve('connected');
+    });
+    s.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+  });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }

@@ -27,7 +27,11 @@ function offered(): boolean {
 function onMessage(m: unknown, handle: unknown): void {
   if (!isActivationReply(m)) return;
   const p = pending.get(m.id);
-  if (!p) return;
+  if (!p) {
+    // An answer after its request timed out: the socket is not wanted (and was released).
+    (handle as { close?: () => void } | undefined)?.close?.();
+    return;
+  }
   settle(m.id);
   if (m.error || !handle) p.reject(errorFor(m));
   else p.resolve(handle);
@@ -52,11 +56,11 @@ function request(host: string, port: number): Promise<unknown> {
     if (pending.size === 0) process.on('message', onMessage);
     const timer = setTimeout(() => {
       settle(id);
+      send({ type: 'weft:release', host, port });
       reject(Object.assign(new Error(`listen ${host}:${port}: the runtime did not answer`), { code: 'ETIMEDOUT' }));
     }, REPLY_TIMEOUT_MS);
     pending.set(id, { resolve, reject, timer });
-    const msg: ActivationRequest = { type: 'weft:listen', id, host, port };
-    process.send!(msg);
+    send({ type: 'weft:listen', id, host, port });
   });
 }
 
@@ -90,6 +94,10 @@ export function closeListener(server: Server): void {
   if (!a) return;
   activated.delete(server);
   if (!offered()) return;
-  const msg: ActivationRequest = { type: 'weft:release', host: a.host, port: a.port };
-  process.send!(msg);
+  send({ type: 'weft:release', host: a.host, port: a.port });
+}
+
+function send(msg: ActivationRequest): void {
+  // Without a callback a failed send (the runtime gone) would be an 'error' event on process.
+  if (process.connected) process.send!(msg, undefined, {}, () => undefined);
 }

@@ -197,8 +197,14 @@ async function streamLogs(rt: Runtime, res: ServerResponse, q: z.output<typeof l
     res.end();
     return;
   }
-  const reader = await LogReader.open(target.file, Number.isInteger(tail) && tail >= 0 ? tail : undefined);
   let gone = false;
+  // The response closes before it ends only when the client went away; it may go while the log opens.
+  res.once('close', () => (gone = true));
+  const reader = await LogReader.open(target.file, Number.isInteger(tail) && tail >= 0 ? tail : undefined);
+  if (gone || res.destroyed) {
+    reader.close();
+    return;
+  }
   // Waits for the client to take each chunk, so a slow one does not make the runtime buffer the log.
   const emit = (chunk: Buffer): boolean | Promise<boolean> => {
     if (gone || res.destroyed) return false;
@@ -213,8 +219,6 @@ async function streamLogs(rt: Runtime, res: ServerResponse, q: z.output<typeof l
       res.once('close', done);
     });
   };
-  // The response closes before it ends only when the client went away.
-  res.once('close', () => (gone = true));
   if (!follow) {
     try {
       await reader.readSnapshot(emit);

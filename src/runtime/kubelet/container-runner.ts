@@ -48,7 +48,7 @@ const BACKOFF_RESET_MS = 600_000;
  * How long a container restarted at once with its sockets held stays ready while its successor starts.
  * Connections meanwhile wait in the held sockets' backlog, so taking the endpoint away would fail them.
  */
-export const RESTART_READY_GRACE_MS = 10_000;
+const RESTART_READY_GRACE_MS = 10_000;
 
 export class ContainerRunner {
   private proc: ChildProcess | undefined;
@@ -59,6 +59,8 @@ export class ContainerRunner {
   private consecutiveCrashes = 0;
   /** Set while a restarted container keeps its ready state until its new process proves ready. */
   private readyHoldUntil: number | undefined;
+  /** Counts processes, so a probe loop of an earlier one stops instead of running beside the new one's. */
+  private generation = 0;
   status: ContainerStatus;
 
   constructor(readonly spec: Container, private readonly deps: RunnerDeps) {
@@ -86,6 +88,12 @@ export class ContainerRunner {
     } catch (err) {
       const reason = (err as { reason?: string }).reason ?? 'CreateContainerError';
       const firstTime = this.status.state.waiting?.reason !== reason && this.status.state.waiting?.reason !== backOffReason(reason);
+      if (this.readyHoldUntil !== undefined) {
+        // The restart under a ready hold did not even start: nothing will take the held sockets.
+        this.readyHoldUntil = undefined;
+        this.status.ready = false;
+        this.deps.sockets?.releaseAll();
+      }
       this.setState({ waiting: { reason: firstTime ? reason : backOffReason(reason), message: (err as Error).message } });
       this.later(() => this.start(), this.backoffMs());
       this.consecutiveCrashes++;
@@ -93,22 +101,24 @@ export class ContainerRunner {
     }
     const startedAt = new Date().toISOString();
     const child = this.deps.supervisor.start(spec, this.deps.logFile);
-    this.deps.sockets?.attach(child);
     this.proc = child;
+    this.generation++;
+    this.deps.sockets?.attach(child);
     this.status.containerID = `weft://${child.pid ?? 0}`;
     this.status.started = true;
     this.probeSuccesses = 0;
     this.probeFailures = 0;
     this.setState({ running: { startedAt } });
-    child.once('error', (err) => {
-      this.onExit(127, null, startedAt, err.message);
+    child.on('error', (err) => {
+      // A process that never started; a live one's errors (a failed IPC send) are not its exit.
+      if (child.pid === undefined) this.onExit(child, 127, null, startedAt, err.message);
     });
-    child.once('exit', (code, signal) => this.onExit(code, signal, startedAt));
+    child.once('exit', (code, signal) => this.onExit(child, code, signal, startedAt));
     this.scheduleProbe(0);
   }
 
-  private onExit(code: number | null, signal: NodeJS.Signals | null, startedAt: string, message?: string): void {
-    if (!this.proc) return;
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, startedAt: string, message?: string): void {
+    if (child !== this.proc) return;
     this.proc = undefined;
     const exitCode = code ?? 128 + signalNumber(signal);
     const finishedAt = new Date().toISOString();
@@ -164,14 +174,15 @@ export class ContainerRunner {
       return;
     }
     const initial = (probe.initialDelaySeconds ?? 0) * 1000;
-    this.later(() => void this.runProbe(), Math.max(delayMs, this.status.ready ? 0 : initial));
+    const gen = this.generation;
+    this.later(() => void this.runProbe(gen), Math.max(delayMs, this.status.ready ? 0 : initial));
   }
 
-  private async runProbe(): Promise<void> {
+  private async runProbe(gen: number): Promise<void> {
     const probe = this.deps.readiness!;
-    if (!this.proc || this.stopping) return;
+    if (!this.proc || this.stopping || gen !== this.generation) return;
     const ok = await probeOnce(probe, this.deps.probeTarget());
-    if (!this.proc || this.stopping) return;
+    if (!this.proc || this.stopping || gen !== this.generation) return;
     if (this.readyHoldUntil !== undefined) {
       this.probeHeld(ok);
       return;

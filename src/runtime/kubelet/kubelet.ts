@@ -1,5 +1,7 @@
 // The node agent: gives pods addresses, runs a worker per pod, writes pod status, and finishes deletions.
 
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Container } from '../../config/k8s/pod.js';
 import type { Store } from '../store/store.js';
 import { podLoopbackFor, type AddressAllocator } from '../addresses.js';
@@ -65,6 +67,7 @@ export class Kubelet {
         void w.terminate().then(() => {
           this.workers.delete(uid);
           this.release(pod);
+          this.removeLogs(pod);
           this.o.store.delete('Pod', pod.metadata.namespace, pod.metadata.name);
         });
         continue;
@@ -88,10 +91,19 @@ export class Kubelet {
       if (!seen.has(uid)) {
         // Removed from the store without a graceful delete: stop at once.
         this.workers.delete(uid);
-        void w.terminate();
+        void w.terminate().then(() => this.removeLogs(w.pod));
         this.release(w.pod);
       }
     }
+  }
+
+  /** A deleted pod's logs go with it, as the kubelet's do, so rollouts do not fill the disk over a long run. */
+  private removeLogs(pod: PodResource): void {
+    if (this.shuttingDown) return;
+    // A new pod of the same name (a bare pod deleted and created again) keeps the directory.
+    const current = this.o.store.get('Pod', pod.metadata.namespace, pod.metadata.name);
+    if (current && current.metadata.uid !== pod.metadata.uid) return;
+    rmSync(join(this.o.logsDir, pod.metadata.namespace!, pod.metadata.name), { recursive: true, force: true });
   }
 
   private release(pod: PodResource): void {

@@ -46,7 +46,7 @@ function pidOf(r: ContainerRunner): number {
 }
 
 describe('a restarted sidecar drops more than it must (issue 7 defect 9)', () => {
-  test('connections made while the process is dead wait for its successor, and the container stays ready', async () => {
+  test('connections made while the process is dead wait for its successor, and the container stays ready', { timeout: 60_000 }, async () => {
     const port = await freePort();
     const sockets = new SocketKeeper(() => ['127.0.0.1']);
     const readiness: boolean[] = [];
@@ -95,7 +95,35 @@ describe('a restarted sidecar drops more than it must (issue 7 defect 9)', () =>
     await assert.rejects(get(port), { code: 'ECONNREFUSED' });
   });
 
-  test('the runtime binds only the pod\'s own addresses for a container', async () => {
+  test('a restart that cannot even launch ends the hold: not ready, sockets closed', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const sockets = new SocketKeeper(() => ['127.0.0.1']);
+    let launches = 0;
+    const runner: ContainerRunner = new ContainerRunner({ name: 'proxy', image: 'local/proxy' }, {
+      supervisor: new Supervisor(join(tmp, 'pids-3'), `test-${process.pid}-3`),
+      logFile: join(tmp, 'proxy-3.log'),
+      launch: () => {
+        // The second launch fails as one with a missing ConfigMap key does.
+        if (launches++ > 0) throw Object.assign(new Error('configmap "x" not found'), { reason: 'CreateContainerConfigError' });
+        return { argv: [process.execPath, program], env: { PATH: process.env.PATH ?? '', PORT: String(port), [SOCKET_ACTIVATION_ENV]: '1' }, cwd: tmp, node: true };
+      },
+      readiness: { tcpSocket: { port }, periodSeconds: 1, timeoutSeconds: 1 },
+      probeTarget: () => ({ host: '127.0.0.1', resolvePort: (p) => Number(p), env: {}, cwd: tmp }),
+      restartPolicy: 'Always',
+      sockets,
+      onChange: () => undefined,
+    });
+    runners.push(runner);
+    runner.start();
+    while (!runner.status.ready || sockets.size === 0) await new Promise((r) => setTimeout(r, 20));
+    process.kill(pidOf(runner), 'SIGKILL');
+    while (runner.status.state.waiting?.reason !== 'CreateContainerConfigError') await new Promise((r) => setTimeout(r, 20));
+    assert.equal(runner.status.ready, false);
+    assert.equal(sockets.size, 0);
+    await assert.rejects(get(port), { code: 'ECONNREFUSED' });
+  });
+
+  test('the runtime binds only the pod\'s own addresses for a container', { timeout: 60_000 }, async () => {
     const port = await freePort();
     const runner = new ContainerRunner({ name: 'proxy', image: 'local/proxy' }, {
       supervisor: new Supervisor(join(tmp, 'pids-2'), `test-${process.pid}-2`),

@@ -22,12 +22,14 @@ const createServerHandle = (net as unknown as { _createServerHandle: CreateServe
 
 interface Held {
   handle: TcpHandle;
-  /** Whether the current process of the container has taken it. */
-  claimed: boolean;
+  /** The process that has taken it, if it is the container's current one. */
+  claimedBy: ChildProcess | undefined;
 }
 
 export class SocketKeeper {
   private readonly held = new Map<string, Held>();
+  /** The container's current process: what an earlier one says late (after its exit) is not heeded. */
+  private current: ChildProcess | undefined;
 
   /** `hosts` are the addresses the container may listen on: its pod's own. */
   constructor(private readonly hosts: () => readonly string[]) {}
@@ -38,21 +40,19 @@ export class SocketKeeper {
 
   /** Serves the process's listen and release requests. */
   attach(child: ChildProcess): void {
+    this.current = child;
     child.on('message', (m: unknown) => {
-      if (!isActivationRequest(m)) return;
+      if (!isActivationRequest(m) || child !== this.current) return;
       if (m.type === 'weft:release') {
         this.release(key(m.host, m.port));
         return;
       }
       const reply = (r: ActivationReply, handle?: TcpHandle): void => {
         if (!child.connected) return;
-        try {
-          child.send(r, handle as unknown as net.Server | undefined);
-        } catch {
-          // The process is gone; the socket stays held for its successor.
-        }
+        // A failed send (the process died meanwhile) leaves the socket held for its successor.
+        child.send(r, handle as unknown as net.Server | undefined, () => undefined);
       };
-      const got = this.acquire(m);
+      const got = this.acquire(m, child);
       if (typeof got === 'string') reply({ type: 'weft:listen-result', id: m.id, error: got });
       else reply({ type: 'weft:listen-result', id: m.id }, got);
     });
@@ -60,31 +60,33 @@ export class SocketKeeper {
 
   /** The process is gone: what it held waits for the next one. */
   unclaimAll(): void {
-    for (const h of this.held.values()) h.claimed = false;
+    this.current = undefined;
+    for (const h of this.held.values()) h.claimedBy = undefined;
   }
 
   /** Closes what the current process did not take again (its configuration no longer has it). */
   releaseUnclaimed(): void {
-    for (const [k, h] of this.held) if (!h.claimed) this.release(k);
+    for (const [k, h] of this.held) if (!h.claimedBy) this.release(k);
   }
 
   releaseAll(): void {
     for (const k of [...this.held.keys()]) this.release(k);
   }
 
-  private acquire(m: Extract<ActivationRequest, { type: 'weft:listen' }>): TcpHandle | string {
+  private acquire(m: Extract<ActivationRequest, { type: 'weft:listen' }>, child: ChildProcess): TcpHandle | string {
     if (!this.hosts().includes(m.host)) return 'EADDRNOTAVAIL';
     if (!Number.isInteger(m.port) || m.port < 1 || m.port > 65535) return 'EINVAL';
     const k = key(m.host, m.port);
     const prev = this.held.get(k);
     if (prev) {
-      if (prev.claimed) return 'EADDRINUSE';
-      prev.claimed = true;
+      // The same process asking again (its first answer came too late for it) gets the same socket.
+      if (prev.claimedBy && prev.claimedBy !== child) return 'EADDRINUSE';
+      prev.claimedBy = child;
       return prev.handle;
     }
     const h = createServerHandle(m.host, m.port, net.isIPv6(m.host) ? 6 : 4, undefined, 0);
     if (typeof h === 'number') return getSystemErrorName(h);
-    this.held.set(k, { handle: h, claimed: true });
+    this.held.set(k, { handle: h, claimedBy: child });
     return h;
   }
 

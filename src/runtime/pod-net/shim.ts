@@ -79,7 +79,9 @@ function install(pod: PodNetwork): void {
   const origListen = net.Server.prototype.listen as unknown as AnyFn;
   net.Server.prototype.listen = function patchedListen(this: net.Server, ...args: unknown[]) {
     const first = args[0];
-    if (typeof first === 'object' && first !== null && !('_handle' in first) && !('fd' in first)) {
+    // Only an options object is rewritten: a server, socket or raw handle (a socket-activated listen) passes through.
+    const proto = typeof first === 'object' && first !== null ? Object.getPrototypeOf(first) : undefined;
+    if ((proto === Object.prototype || proto === null) && !('_handle' in (first as object)) && !('fd' in (first as object))) {
       const o = first as { host?: string; port?: number; path?: string };
       if (o.path == null) args[0] = { ...o, host: pod.bindAddress(o.host) };
     } else if (first === undefined || typeof first === 'function') {

@@ -101,6 +101,7 @@ export class Persister {
   private snapshotBytes: number;
   private compaction: SnapshotWrite | undefined;
   private timer: NodeJS.Immediate | undefined;
+  private retry: NodeJS.Timeout | undefined;
   private readonly oldJournal: string;
   private readonly tmp: string;
   private readonly minCompactBytes: number;
@@ -128,13 +129,15 @@ export class Persister {
 
   /** A compaction is due or under way. */
   get compacting(): boolean {
-    return this.compaction !== undefined || this.timer !== undefined;
+    return this.compaction !== undefined || this.timer !== undefined || this.retry !== undefined;
   }
 
   /** Stops recording; a compaction under way is dropped (the files as they are load the same). Later changes are refused. */
   close(): void {
     if (this.timer) clearImmediate(this.timer);
     this.timer = undefined;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
     if (this.compaction) {
       closeSync(this.compaction.fd);
       rmSync(this.tmp, { force: true });
@@ -146,7 +149,17 @@ export class Persister {
 
   private append(c: StoreChange): void {
     if (this.fd === undefined) throw new Error(`${this.files.journal}: the runtime's state is closed`);
-    this.journalBytes += writeAll(this.fd, encodeChange(c));
+    try {
+      this.journalBytes += writeAll(this.fd, encodeChange(c));
+    } catch (err) {
+      // A record cut short (a full disk) would join the next one on its line and spoil the journal.
+      try {
+        ftruncateSync(this.fd, this.journalBytes);
+      } catch {
+        // Loading drops a torn last line anyway.
+      }
+      throw err;
+    }
     if (this.journalOutgrown()) this.scheduleCompaction();
   }
 
@@ -159,8 +172,34 @@ export class Persister {
     if (this.compacting) return;
     this.timer = setImmediate(() => {
       this.timer = undefined;
-      this.startCompaction();
+      this.guarded(() => this.startCompaction());
     });
+  }
+
+  /**
+   * A compaction step that fails (a full disk) is dropped and tried again later: the journal still
+   * holds every change, so only the disk space it would have freed is lost meanwhile.
+   */
+  private guarded(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      if (this.compaction) {
+        try {
+          closeSync(this.compaction.fd);
+        } catch {
+          // Already closed.
+        }
+        this.compaction = undefined;
+      }
+      rmSync(this.tmp, { force: true });
+      process.stderr.write(`weft: compacting ${this.files.state} failed, trying again in a minute: ${(err as Error).message}\n`);
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        this.scheduleCompaction();
+      }, 60_000);
+      this.retry.unref();
+    }
   }
 
   private startCompaction(): void {
@@ -177,7 +216,7 @@ export class Persister {
       }
     }
     this.compaction = this.beginSnapshot();
-    this.timer = setImmediate(() => this.continueCompaction());
+    this.timer = setImmediate(() => this.guarded(() => this.continueCompaction()));
   }
 
   private continueCompaction(): void {
@@ -185,7 +224,7 @@ export class Persister {
     const c = this.compaction;
     if (!c) return;
     if (!this.writeSlice(c)) {
-      this.timer = setImmediate(() => this.continueCompaction());
+      this.timer = setImmediate(() => this.guarded(() => this.continueCompaction()));
       return;
     }
     this.finishSnapshot(c);

@@ -7,6 +7,8 @@ export type ImagePlan =
   | { kind: 'istiod' }
   | { kind: 'proxy' }
   | { kind: 'tools' }
+  /** One of Weft's sample programs (Bookinfo, httpbin, ...): `entry` is its main module under dist/src. */
+  | { kind: 'sample'; entry: string }
   | { kind: 'local-command'; command: string }
   | { kind: 'missing'; message: string };
 
@@ -14,6 +16,13 @@ const FAKE_SERVICE = ['nicholasjackson/fake-service', 'rinormaloku/happy-service
 const ISTIOD = ['istio/pilot'];
 const PROXY = ['istio/proxyv2', 'istio/proxy'];
 const TOOLS = ['radial/busyboxplus', 'curlimages/curl', 'busybox', 'alpine', 'curlimages/curl-base', 'nicolaka/netshoot'];
+
+/**
+ * The sample workloads of Istio's tasks, by image repository (any tag): the program under dist/src that
+ * stands in for each. The container's command and args are passed to it.
+ */
+const SAMPLES: ReadonlyArray<{ repos: readonly string[]; entry: string }> = [
+];
 
 /** The repository part of an image reference: registry host and docker.io/library prefixes dropped, tag and digest dropped. */
 export function imageRepository(image: string): string {
@@ -35,10 +44,12 @@ export function planImage(image: string, containerName: string, annotations: Rec
   if (ISTIOD.includes(repo)) return { kind: 'istiod' };
   if (PROXY.includes(repo)) return { kind: 'proxy' };
   if (TOOLS.includes(repo)) return { kind: 'tools' };
+  const sample = SAMPLES.find((x) => x.repos.includes(repo));
+  if (sample) return { kind: 'sample', entry: sample.entry };
   return {
     kind: 'missing',
     message:
-      `image "${image}" is not built into Weft (built in: ${[...FAKE_SERVICE, ...ISTIOD, ...PROXY, ...TOOLS].join(', ')}); ` +
+      `image "${image}" is not built into Weft (built in: ${[...FAKE_SERVICE, ...ISTIOD, ...PROXY, ...TOOLS, ...SAMPLES.flatMap((x) => x.repos)].join(', ')}); ` +
       `to run a local command instead, annotate the pod with ${LOCAL_COMMAND_ANNOTATION_PREFIX}${containerName}: "<command>"`,
   };
 }

@@ -164,6 +164,8 @@ export function launchSpecFor(
       const argv = cmd.length > 0 ? cmd : ['sleep', 'infinity'];
       return { argv: ['bash', guardScript, ...argv], env, cwd, node: false };
     }
+    case 'sample':
+      return { argv: [process.execPath, '--import', netShimUrl, distEntry(plan.entry), ...cmd], env, cwd, node: true };
     case 'local-command':
       return {
         argv: ['bash', guardScript, 'sh', '-c', plan.command],

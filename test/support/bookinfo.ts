@@ -1,0 +1,76 @@
+// Helpers for the Bookinfo stand-ins' tests: servers on port 0, plain HTTP calls, and a recording upstream.
+
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Listens on an ephemeral loopback port; returns the port. */
+export function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+export function call(port: number, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+export async function callJson(port: number, path: string, headers?: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  const r = await call(port, path, headers === undefined ? {} : { headers });
+  return { status: r.status, body: JSON.parse(r.text) as unknown };
+}
+
+/** Counts `needle`'s occurrences in `text`. */
+export function count(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+export interface Recorder {
+  server: Server;
+  /** The headers of each request received, in order. */
+  requests: IncomingHttpHeaders[];
+}
+
+/**
+ * An upstream that records each request's headers and answers with `reply` (after `delayMs`, to exceed a
+ * client's timeout), or `hangs` forever when delayMs is Infinity-like: pending replies end when it closes.
+ */
+export function recorder(reply: { status: number; body: unknown; delayMs?: number }): Recorder {
+  const requests: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req.headers);
+    const answer = (): void => {
+      if (res.destroyed) return;
+      res.writeHead(reply.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(reply.body));
+    };
+    if (reply.delayMs) {
+      const t = setTimeout(answer, reply.delayMs);
+      res.on('close', () => clearTimeout(t));
+    } else answer();
+  });
+  return { server, requests };
+}

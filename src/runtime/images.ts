@@ -22,6 +22,13 @@ const TOOLS = ['radial/busyboxplus', 'curlimages/curl', 'busybox', 'alpine', 'cu
  * stands in for each. The container's command and args are passed to it.
  */
 const SAMPLES: ReadonlyArray<{ repos: readonly string[]; entry: string }> = [
+  // Bookinfo. The database-backed ratings-v2 images are left out: they need MongoDB or MySQL.
+  { repos: ['istio/examples-bookinfo-productpage-v1'], entry: 'samples/bookinfo/productpage-main.js' },
+  { repos: ['istio/examples-bookinfo-details-v1'], entry: 'samples/bookinfo/details-main.js' },
+  { repos: ['istio/examples-bookinfo-ratings-v1'], entry: 'samples/bookinfo/ratings-main.js' },
+  { repos: ['istio/examples-bookinfo-reviews-v1'], entry: 'samples/bookinfo/reviews-v1-main.js' },
+  { repos: ['istio/examples-bookinfo-reviews-v2'], entry: 'samples/bookinfo/reviews-v2-main.js' },
+  { repos: ['istio/examples-bookinfo-reviews-v3'], entry: 'samples/bookinfo/reviews-v3-main.js' },
 ];
 
 /** The repository part of an image reference: registry host and docker.io/library prefixes dropped, tag and digest dropped. */

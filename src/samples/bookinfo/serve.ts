@@ -39,7 +39,10 @@ export function runMain(name: string, server: Server, port = portFromArgs(proces
     process.stderr.write(`${name}: ${err.message}\n`);
     process.exit(1);
   });
-  server.listen(port, '0.0.0.0', () => process.stdout.write(`${name} listening on http://0.0.0.0:${port}\n`));
+  server.listen(port, '0.0.0.0', () => {
+    const bound = server.address();
+    process.stdout.write(`${name} listening on http://0.0.0.0:${typeof bound === 'object' && bound !== null ? bound.port : port}\n`);
+  });
   const stop = (): void => {
     server.close(() => process.exit(0));
     server.closeAllConnections();

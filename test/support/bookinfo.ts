@@ -55,8 +55,8 @@ export interface Recorder {
 }
 
 /**
- * An upstream that records each request's headers and answers with `reply` (after `delayMs`, to exceed a
- * client's timeout), or `hangs` forever when delayMs is Infinity-like: pending replies end when it closes.
+ * An upstream that records each request's headers and answers with `reply`, after `delayMs` when given
+ * (to outlast a client's timeout); replies still pending are dropped when it closes.
  */
 export function recorder(reply: { status: number; body: unknown; delayMs?: number }): Recorder {
   const requests: IncomingHttpHeaders[] = [];

@@ -22,6 +22,10 @@ const TOOLS = ['radial/busyboxplus', 'curlimages/curl', 'busybox', 'alpine', 'cu
  * stands in for each. The container's command and args are passed to it.
  */
 const SAMPLES: ReadonlyArray<{ repos: readonly string[]; entry: string }> = [
+  // Each helloworld image bakes its own SERVICE_VERSION in, hence one entry per version.
+  { repos: ['istio/examples-helloworld-v1'], entry: 'samples/helloworld/v1.js' },
+  { repos: ['istio/examples-helloworld-v2'], entry: 'samples/helloworld/v2.js' },
+  { repos: ['istio/tcp-echo-server'], entry: 'samples/tcp-echo/main.js' },
 ];
 
 /** The repository part of an image reference: registry host and docker.io/library prefixes dropped, tag and digest dropped. */

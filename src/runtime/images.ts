@@ -29,6 +29,12 @@ const SAMPLES: ReadonlyArray<{ repos: readonly string[]; entry: string }> = [
   { repos: ['istio/examples-bookinfo-reviews-v1'], entry: 'samples/bookinfo/reviews-v1-main.js' },
   { repos: ['istio/examples-bookinfo-reviews-v2'], entry: 'samples/bookinfo/reviews-v2-main.js' },
   { repos: ['istio/examples-bookinfo-reviews-v3'], entry: 'samples/bookinfo/reviews-v3-main.js' },
+  // Each helloworld image bakes its own SERVICE_VERSION in, hence one entry per version.
+  { repos: ['istio/examples-helloworld-v1'], entry: 'samples/helloworld/v1.js' },
+  { repos: ['istio/examples-helloworld-v2'], entry: 'samples/helloworld/v2.js' },
+  { repos: ['istio/tcp-echo-server'], entry: 'samples/tcp-echo/main.js' },
+  // Without args it serves, as the image's default command does.
+  { repos: ['fortio/fortio', 'istio/fortio'], entry: 'tools/fortio/main.js' },
 ];
 
 /** The repository part of an image reference: registry host and docker.io/library prefixes dropped, tag and digest dropped. */

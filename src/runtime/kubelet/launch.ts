@@ -1,6 +1,6 @@
 // How a container of a pod becomes a process: its image plan, its environment and the pod's network.
 
-import { join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Container, PodSpec } from '../../config/k8s/pod.js';
 import type { Resource } from '../../config/resource.js';
@@ -13,6 +13,7 @@ import { SOCKET_ACTIVATION_ENV } from './socket-activation-protocol.js';
 export const netShimUrl = pathToFileURL(distEntry('runtime/pod-net/shim.js')).href;
 export const fakeServiceMain = distEntry('samples/fake-service/main.js');
 export const curlMain = distEntry('tools/curl/main.js');
+export const fortioMain = distEntry('tools/fortio/main.js');
 export const istiodMain = distEntry('control-plane/main.js');
 export const proxyMain = distEntry('proxy/main.js');
 
@@ -130,7 +131,7 @@ export function fieldValue(pod: Resource<PodSpec, PodStatusFields>, path: string
   }
 }
 
-/** Environment every container gets besides its own: identity, the network shim, and Weft's curl on PATH. */
+/** Environment every container gets besides its own: identity, the network shim, and Weft's curl and fortio on PATH. */
 export function baseEnv(pod: Resource, net: PodNetEnv, hostPath: string): Record<string, string> {
   return {
     PATH: `${shimsDir}:${hostPath}`,
@@ -140,6 +141,7 @@ export function baseEnv(pod: Resource, net: PodNetEnv, hostPath: string): Record
     WEFT_NODE: process.execPath,
     WEFT_NET_SHIM: netShimUrl,
     WEFT_CURL: curlMain,
+    WEFT_FORTIO: fortioMain,
     ...podNetEnvVars(net),
   };
 }
@@ -182,8 +184,14 @@ export function imagePlanFor(pod: Resource, c: Container): ImagePlan {
   return planImage(c.image, c.name, pod.metadata.annotations);
 }
 
+/** Weft's shims that stand in for a tool wherever an image keeps it. */
+const IMAGE_PATH_TOOLS = new Set(['fortio']);
+
 /** The argv and env for `exec` into a container: the command runs with the container's own network view. */
 export function execSpec(command: string[], env: Record<string, string>, cwd: string, plan: ImagePlan): LaunchSpec {
+  const [program, ...args] = command;
+  // Tasks call fortio by its path in the image (/usr/bin/fortio, /usr/local/bin/fortio); the host has none.
+  if (program !== undefined && isAbsolute(program) && IMAGE_PATH_TOOLS.has(basename(program))) command = [join(shimsDir, basename(program)), ...args];
   const extra: Record<string, string> = plan.kind === 'local-command' ? { NODE_OPTIONS: `--import ${netShimUrl}` } : {};
   return { argv: command, env: { ...env, ...extra }, cwd, node: false };
 }

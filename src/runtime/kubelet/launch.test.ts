@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { execSpec, fortioMain, shimsDir } from './launch.js';
+
+// The shim's --import gets a module that does nothing: this checks the shim and the entry, not the pod network.
+const env = { PATH: `${shimsDir}:${process.env.PATH ?? ''}`, WEFT_NODE: process.execPath, WEFT_NET_SHIM: 'data:text/javascript,', WEFT_FORTIO: fortioMain };
+
+async function run(argv: string[], e: Record<string, string>): Promise<{ code: number; stdout: string }> {
+  const child = spawn(argv[0]!, argv.slice(1), { env: e, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const [code] = (await once(child, 'close')) as [number];
+  return { code, stdout };
+}
+
+describe('exec into a fortio container', () => {
+  const plan = { kind: 'sample', entry: 'tools/fortio/main.js' } as const;
+
+  for (const program of ['/usr/bin/fortio', '/usr/local/bin/fortio', 'fortio']) {
+    it(`runs Weft's fortio for ${program}`, async () => {
+      const spec = execSpec([program, 'version'], env, '/tmp', plan);
+      const r = await run(spec.argv, spec.env);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+    });
+  }
+
+  it('leaves other absolute paths alone', () => {
+    assert.deepEqual(execSpec(['/usr/bin/env', 'x'], env, '/tmp', plan).argv, ['/usr/bin/env', 'x']);
+    assert.deepEqual(execSpec(['/usr/bin/fortio', 'load'], env, '/tmp', plan).argv, [join(shimsDir, 'fortio'), 'load']);
+  });
+});

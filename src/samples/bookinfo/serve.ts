@@ -5,11 +5,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-/** An HTTP server that logs `method path status` per request to `log` and answers 500 if the handler throws. */
+/** An HTTP server that logs `method path status user-agent [end-user]` per request to `log` and answers 500 if the handler throws. */
 export function createLoggedServer(name: string, handler: Handler, log: (line: string) => void = (l) => process.stdout.write(l)): Server {
   return createServer((req, res) => {
     res.on('finish', () => {
-      log(`${new Date().toISOString()} ${name} "${req.method ?? ''} ${req.url ?? ''}" ${res.statusCode} ${req.headers['user-agent'] ?? '-'}\n`);
+      // The signed-in user, when productpage passes one on: what Istio's request-routing task matches.
+      const user = req.headers['end-user'];
+      log(`${new Date().toISOString()} ${name} "${req.method ?? ''} ${req.url ?? ''}" ${res.statusCode} ${req.headers['user-agent'] ?? '-'}${typeof user === 'string' ? ` end-user=${user}` : ''}\n`);
     });
     Promise.resolve()
       .then(() => handler(req, res))

@@ -8,6 +8,8 @@ export interface KindInfo {
   group: string;
   /** Every served version, newest last. */
   versions: string[];
+  /** Full apiVersions outside the group that also served the kind (extensions/v1beta1 Deployment). */
+  extraApiVersions?: string[];
   plural: string;
   singular: string;
   shortNames: string[];
@@ -22,8 +24,17 @@ export interface KindInfo {
   check?: (obj: { metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: unknown; [k: string]: unknown }) => Array<[string, string]>;
   /** The name must be a DNS-1123 label (Namespace, Service) rather than a subdomain. */
   nameIsLabel?: boolean;
+  /**
+   * Fills what an older version defaulted before the spec is checked against the current schema
+   * (extensions/v1beta1 Deployments took their selector from the template labels).
+   */
+  upgradeSpec?: (apiVersion: string, spec: unknown) => unknown;
+  /** Kinds served in several versions are stored in this one (the newest), as the API server converts them. */
+  storageVersion?: string;
+  /** Accepted and stored but acted on by nothing here (RBAC, webhooks, autoscalers): README lists them. */
+  inert?: boolean;
 }
 
 export function apiVersionsOf(info: KindInfo): string[] {
-  return info.versions.map((v) => (info.group ? `${info.group}/${v}` : v));
+  return [...(info.extraApiVersions ?? []), ...info.versions.map((v) => (info.group ? `${info.group}/${v}` : v))];
 }

@@ -5,10 +5,12 @@ import { deployment } from './k8s/deployment.js';
 import { pod } from './k8s/pod.js';
 import { service } from './k8s/service.js';
 import { configMap, endpoints, namespace, secret, serviceAccount } from './k8s/simple-kinds.js';
+import { daemonSet, job, statefulSet } from './k8s/workloads.js';
+import { inertKinds } from './k8s/inert-kinds.js';
 import { istioKinds } from './istio/index.js';
 
 export const allKinds: readonly KindInfo[] = [
-  namespace, serviceAccount, service, deployment, pod, configMap, secret, endpoints, ...istioKinds,
+  namespace, serviceAccount, service, deployment, statefulSet, daemonSet, job, pod, configMap, secret, endpoints, ...istioKinds, ...inertKinds,
 ];
 
 const byKind = new Map<string, KindInfo>(allKinds.map((k) => [k.kind, k]));

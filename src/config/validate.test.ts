@@ -152,7 +152,7 @@ describe('loadResources: errors', () => {
   test('a core kind under a group version is refused', () => {
     const issues = issuesOf([{ name: 'd.yaml', text: deployment().replace('apps/v1', 'v1') }]);
     assert.equal(issues.length, 1);
-    assert.match(issues[0]!.message, /^Deployment is not served in "v1" \(served: apps\/v1\)$/);
+    assert.match(issues[0]!.message, /^Deployment is not served in "v1" \(served: extensions\/v1beta1, apps\/v1beta1, apps\/v1beta2, apps\/v1\)$/);
   });
 
   test('a container without an image names the field path', () => {
@@ -408,5 +408,34 @@ describe('no object size limit, and YAML aliases multiply size (issue 7 defect 2
     const issues = issuesOf([{ name: 'dup.yaml', text: configMap(`${keys}  k7: again\n`) }]);
     assert.equal(issues.length, 1);
     assert.equal(formatIssue(issues[0]!), 'dup.yaml:20006 document 1: YAML syntax error: duplicate key "k7": map keys must be unique');
+  });
+});
+
+describe('loadResources: Deployment in older versions', () => {
+  const old = (apiVersion: string, selector = '') => [
+    `apiVersion: ${apiVersion}`, 'kind: Deployment', 'metadata:', '  name: web', 'spec:', selector,
+    '  template:', '    metadata:', '      labels:', '        app: web', '    spec:', '      containers:', '      - name: web', '        image: nginx', '',
+  ].filter((l) => l !== '').join('\n');
+
+  test('extensions/v1beta1, apps/v1beta1 and apps/v1beta2 are stored as apps/v1, the selector taken from the labels', () => {
+    for (const v of ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2']) {
+      const [d] = loadResources([{ name: 'd.yaml', text: old(v) }], opts);
+      assert.equal(d!.resource.apiVersion, 'apps/v1', v);
+      assert.deepEqual((d!.resource.spec as { selector: unknown }).selector, { matchLabels: { app: 'web' } }, v);
+    }
+  });
+
+  test('apps/v1 still requires a selector; a given one is kept in old versions', () => {
+    const issues = issuesOf([{ name: 'd.yaml', text: old('apps/v1') }]);
+    assert.deepEqual(issues.map((i) => [i.path, i.message]), [['spec.selector', 'required field is missing']]);
+    const [d] = loadResources([{ name: 'd.yaml', text: old('extensions/v1beta1', '  selector:\n    matchLabels:\n      app: web') }], opts);
+    assert.deepEqual((d!.resource.spec as { selector: unknown }).selector, { matchLabels: { app: 'web' } });
+  });
+
+  test('a field set to null is a field left out (Helm writes `annotations:` with nothing after it)', () => {
+    const text = deployment({ metadataExtra: '  annotations:' }).replace('  template:', '  strategy:\n    rollingUpdate:\n  template:');
+    const [d] = loadResources([{ name: 'd.yaml', text }], opts);
+    assert.equal(d!.resource.metadata.annotations, undefined);
+    assert.deepEqual((d!.resource.spec as { strategy: unknown }).strategy, {});
   });
 });

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { isDnsLabel, isDnsSubdomain, labelMap, annotationMap } from './k8s/common.js';
-import type { KindInfo } from './kind-info.js';
+import { apiVersionsOf, type KindInfo } from './kind-info.js';
 import { describeProblem, valueProblem } from './limits.js';
 import { parseSources, type ParsedDocument, type Source } from './parse.js';
 import { describeRef, type Resource, type SourceRef } from './resource.js';
@@ -63,19 +63,21 @@ function validateValue(v: unknown, origin: Origin, opts: ValidateOptions): { ok:
     add([], 'a document must be a mapping with apiVersion, kind and metadata');
     return { issues };
   }
-  const o = v as Record<string, unknown>;
-  if (typeof o.kind !== 'string' || o.kind === '') add(['kind'], 'kind is required');
-  if (typeof o.apiVersion !== 'string' || o.apiVersion === '') add(['apiVersion'], 'apiVersion is required');
+  const raw = v as Record<string, unknown>;
+  if (typeof raw.kind !== 'string' || raw.kind === '') add(['kind'], 'kind is required');
+  if (typeof raw.apiVersion !== 'string' || raw.apiVersion === '') add(['apiVersion'], 'apiVersion is required');
   if (issues.length) return { issues };
-  const kind = o.kind as string;
-  const apiVersion = o.apiVersion as string;
+  const kind = raw.kind as string;
+  const apiVersion = raw.apiVersion as string;
   const info = kindInfo(kind);
   if (!info) {
     add(['kind'], `no kind "${kind}" is known in version "${apiVersion}" (known kinds: ${allKinds.map((k) => k.kind).join(', ')})`);
     return { issues };
   }
+  // Istio's own kinds keep nulls: `mtls:` with nothing after it means mTLS on in a Policy's peers.
+  const o = (info.group.endsWith('istio.io') ? { ...raw, metadata: withoutNulls(raw.metadata) } : withoutNulls(raw)) as Record<string, unknown>;
   if (!servesApiVersion(info, apiVersion)) {
-    const versions = info.versions.map((x) => (info.group ? `${info.group}/${x}` : x)).join(', ');
+    const versions = apiVersionsOf(info).join(', ');
     add(['apiVersion'], `${kind} is not served in "${apiVersion}" (served: ${versions})`);
     return { issues };
   }
@@ -117,7 +119,8 @@ function validateValue(v: unknown, origin: Origin, opts: ValidateOptions): { ok:
       if (info.specRequired) add(['spec'], 'spec is required', label);
       else spec = undefined;
     } else {
-      spec = zodIssues(info.spec, o.spec, ['spec'], add, label);
+      const raw = info.upgradeSpec ? info.upgradeSpec(apiVersion, o.spec) : o.spec;
+      spec = zodIssues(info.spec, raw, ['spec'], add, label);
     }
   }
   const extra: Record<string, unknown> = {};
@@ -130,7 +133,8 @@ function validateValue(v: unknown, origin: Origin, opts: ValidateOptions): { ok:
   if (namespace !== undefined) metadata.namespace = namespace;
   if (m.labels) metadata.labels = { ...(m.labels as Record<string, string>) };
   if (m.annotations) metadata.annotations = { ...(m.annotations as Record<string, string>) };
-  const resource: Resource = { apiVersion, kind, metadata, ...extra };
+  const stored = info.storageVersion ? (info.group ? `${info.group}/${info.storageVersion}` : info.storageVersion) : apiVersion;
+  const resource: Resource = { apiVersion: stored, kind, metadata, ...extra };
   if (spec !== undefined) resource.spec = spec;
   // Kinds without a spec (ConfigMap, Secret) check their other fields.
   if (info.check && (spec !== undefined || !info.spec)) {
@@ -177,6 +181,18 @@ function zodIssues(
     }
   }
   return undefined;
+}
+
+/**
+ * A field set to null is a field left out: Kubernetes decodes it so, and prunes it from custom
+ * resources. Helm-rendered manifests (Istio's addons) write `annotations:` with nothing after it.
+ */
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = withoutNulls(x);
+  return out;
 }
 
 /** "spec.http[0].route" -> ['spec','http',0,'route'] */

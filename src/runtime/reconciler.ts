@@ -5,10 +5,16 @@ import type { Kubelet } from './kubelet/kubelet.js';
 import type { PodResource } from './kubelet/pod-worker.js';
 import { deploymentStatus, reconcileDeployment, TEMPLATE_HASH_LABEL, type PodMutator } from './controllers/deployment-controller.js';
 import { buildNetTable, reconcileEndpoints } from './controllers/endpoints-controller.js';
+import { daemonSetStatus, reconcileDaemonSet, type DaemonSet } from './controllers/daemonset-controller.js';
+import { jobStatus, reconcileJob, type Job } from './controllers/job-controller.js';
+import { reconcileStatefulSet, statefulSetStatus, type StatefulSet } from './controllers/statefulset-controller.js';
 import { writeFileAtomic } from './store/persistence.js';
 import type { NetTable } from './pod-net/net-table.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+/** Owners of pods other than Deployments' ReplicaSets; their pods name them directly. */
+const WORKLOAD_KINDS = new Set(['StatefulSet', 'DaemonSet', 'Job']);
 
 export interface ReconcilerOptions {
   store: Store;
@@ -61,11 +67,17 @@ export class Reconciler {
       for (const d of deployments) {
         if (!d.metadata.deletionTimestamp) reconcileDeployment(store, d as Parameters<typeof reconcileDeployment>[1], this.o.mutatePod);
       }
+      for (const s of store.list({ kind: 'StatefulSet' })) if (!s.metadata.deletionTimestamp) reconcileStatefulSet(store, s as StatefulSet, this.o.mutatePod);
+      for (const d of store.list({ kind: 'DaemonSet' })) if (!d.metadata.deletionTimestamp) reconcileDaemonSet(store, d as DaemonSet, this.o.mutatePod);
+      for (const j of store.list({ kind: 'Job' })) if (!j.metadata.deletionTimestamp) reconcileJob(store, j as Job, this.o.mutatePod);
       this.orphans(new Set(deployments.map((d) => `${d.metadata.namespace}/${d.metadata.name}`)));
       this.o.kubelet.sync();
       for (const d of store.list({ kind: 'Deployment' })) {
         store.setStatus('Deployment', d.metadata.namespace, d.metadata.name, deploymentStatus(store, d as Parameters<typeof deploymentStatus>[1]));
       }
+      for (const s of store.list({ kind: 'StatefulSet' })) store.setStatus('StatefulSet', s.metadata.namespace, s.metadata.name, statefulSetStatus(store, s as StatefulSet));
+      for (const d of store.list({ kind: 'DaemonSet' })) store.setStatus('DaemonSet', d.metadata.namespace, d.metadata.name, daemonSetStatus(store, d as DaemonSet));
+      for (const j of store.list({ kind: 'Job' })) store.setStatus('Job', j.metadata.namespace, j.metadata.name, jobStatus(store, j as Job));
       reconcileEndpoints(store);
       this.writeNetTable();
       this.o.afterPass?.();
@@ -97,12 +109,21 @@ export class Reconciler {
     }
   }
 
-  /** Pods whose Deployment is gone are deleted, as garbage collection does through the ReplicaSet. */
+  /** Pods whose owner is gone are deleted, as garbage collection does (for Deployments, through the ReplicaSet). */
   private orphans(deployments: Set<string>): void {
     const { store } = this.o;
     for (const p of store.list({ kind: 'Pod' }) as PodResource[]) {
+      if (p.metadata.deletionTimestamp) continue;
+      const workload = p.metadata.ownerReferences?.find((o) => WORKLOAD_KINDS.has(o.kind));
+      if (workload) {
+        const w = store.get(workload.kind, p.metadata.namespace, workload.name);
+        if (!w || (w.metadata.uid ?? '') !== workload.uid) {
+          store.update('Pod', p.metadata.namespace, p.metadata.name, (r) => void (r.metadata.deletionTimestamp ??= new Date().toISOString()));
+        }
+        continue;
+      }
       const owner = p.metadata.ownerReferences?.find((o) => o.kind === 'ReplicaSet');
-      if (!owner || p.metadata.deletionTimestamp) continue;
+      if (!owner) continue;
       const hash = p.metadata.labels?.[TEMPLATE_HASH_LABEL];
       const deploy = hash && owner.name.endsWith(`-${hash}`) ? owner.name.slice(0, -(hash.length + 1)) : owner.name;
       if (!deployments.has(`${p.metadata.namespace}/${deploy}`)) {

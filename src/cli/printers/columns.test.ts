@@ -169,3 +169,19 @@ test('istio kinds use their CRD printer columns', () => {
     assert.deepEqual(columnsFor(kind).headers, ['NAME', 'AGE'], kind);
   }
 });
+
+test('kinds stored without effect: kubectl default columns', () => {
+  const meta = { name: 'x', namespace: 'default', creationTimestamp: created };
+  const r = (kind: string, rest: Record<string, unknown>): Resource => ({ apiVersion: 'v1', kind, metadata: meta, ...rest });
+  assert.deepEqual(columnsFor('ClusterRole').headers, ['NAME', 'CREATED AT']);
+  assert.deepEqual(row(r('ClusterRole', { rules: [] })), ['x', '2024-05-01T11:55:00Z']);
+  assert.deepEqual(row(r('RoleBinding', { roleRef: { kind: 'ClusterRole', name: 'view' } })), ['x', 'ClusterRole/view', '5m']);
+  assert.deepEqual(row(r('MutatingWebhookConfiguration', { webhooks: [{}, {}] })), ['x', '2', '5m']);
+  assert.deepEqual(row(r('PodDisruptionBudget', { spec: { minAvailable: 1 } })), ['x', '1', 'N/A', '0', '5m']);
+  assert.deepEqual(columnsFor('HorizontalPodAutoscaler').headers, ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE']);
+  assert.deepEqual(row(r('HorizontalPodAutoscaler', { spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 5, targetCPUUtilizationPercentage: 80 } })), ['x', 'Deployment/web', 'cpu: <unknown>/80%', '1', '5', '0', '5m']);
+  assert.deepEqual(row(r('NetworkPolicy', { spec: { podSelector: {} } })), ['x', '<none>', '5m']);
+  assert.deepEqual(row(r('PersistentVolumeClaim', { spec: { accessModes: ['ReadWriteOnce'] } })), ['x', 'Pending', '', '', 'RWO', '<unset>', '<unset>', '5m']);
+  assert.deepEqual(columnsFor('Ingress').headers, ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE']);
+  assert.deepEqual(row(r('Ingress', { spec: { rules: [{ host: 'a.example' }], tls: [{}] } })), ['x', '<none>', 'a.example', '', '80, 443', '5m']);
+});

@@ -258,6 +258,118 @@ const builtIn: Record<string, ColumnSet> = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// StatefulSet, DaemonSet, Job
+
+function containersAndImages(r: Resource): [string, string] {
+  const containers = arr(obj(obj(obj(r.spec)['template'])['spec'])['containers']).map(obj);
+  return [containers.map((c) => str(c['name'])).join(','), containers.map((c) => str(c['image'])).join(',')];
+}
+
+const statefulSet: ColumnSet = {
+  headers: ['NAME', 'READY', 'AGE'],
+  wideHeaders: ['NAME', 'READY', 'AGE', 'CONTAINERS', 'IMAGES'],
+  row(r, now, wide) {
+    const cells = [r.metadata.name, `${num(obj(r.status)['readyReplicas'])}/${num(obj(r.spec)['replicas'], 1)}`, age(r, now)];
+    return wide ? [...cells, ...containersAndImages(r)] : cells;
+  },
+};
+
+const daemonSet: ColumnSet = {
+  headers: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE'],
+  wideHeaders: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'],
+  row(r, now, wide) {
+    const s = obj(r.status);
+    const nodeSelector = obj(obj(obj(r.spec)['template'])['spec'])['nodeSelector'];
+    const cells = [
+      r.metadata.name,
+      ...['desiredNumberScheduled', 'currentNumberScheduled', 'numberReady', 'updatedNumberScheduled', 'numberAvailable'].map((k) => String(num(s[k]))),
+      Object.keys(obj(nodeSelector)).length ? formatLabels(nodeSelector) : '<none>',
+      age(r, now),
+    ];
+    return wide ? [...cells, ...containersAndImages(r), formatSelector(obj(r.spec)['selector']) || '<none>'] : cells;
+  },
+};
+
+const job: ColumnSet = {
+  headers: ['NAME', 'COMPLETIONS', 'DURATION', 'AGE'],
+  wideHeaders: ['NAME', 'COMPLETIONS', 'DURATION', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'],
+  row(r, now, wide) {
+    const spec = obj(r.spec);
+    const status = obj(r.status);
+    const start = Date.parse(str(status['startTime']));
+    const end = Date.parse(str(status['completionTime']));
+    const duration = Number.isNaN(start) ? '' : humanDuration((Number.isNaN(end) ? now.getTime() : end) - start);
+    const completions = typeof spec['completions'] === 'number' ? String(spec['completions']) : `1 of ${num(spec['parallelism'], 1)}`;
+    const cells = [r.metadata.name, `${num(status['succeeded'])}/${completions}`, duration, age(r, now)];
+    if (!wide) return cells;
+    const uid = r.metadata.uid ?? '';
+    return [...cells, ...containersAndImages(r), formatSelector(spec['selector']) || `batch.kubernetes.io/controller-uid=${uid}`];
+  },
+};
+
+const workloads: Record<string, ColumnSet> = { StatefulSet: statefulSet, DaemonSet: daemonSet, Job: job };
+
+// ---------------------------------------------------------------------------------------------
+// Kinds stored but acted on by nothing (RBAC, CRDs, webhooks, PDB, HPA, NetworkPolicy, PVC, Ingress)
+
+/** CREATED AT: kubectl prints these kinds' creation time, RFC 3339 in seconds, instead of AGE. */
+const createdAt: ColumnSet = {
+  headers: ['NAME', 'CREATED AT'],
+  wideHeaders: ['NAME', 'CREATED AT'],
+  row: (r) => [r.metadata.name, r.metadata.creationTimestamp ? new Date(r.metadata.creationTimestamp).toISOString().replace(/\.\d{3}Z$/, 'Z') : '<unknown>'],
+};
+
+const binding = simple(['ROLE'], (r) => [`${str(obj(r['roleRef'])['kind'])}/${str(obj(r['roleRef'])['name'])}`]);
+
+const intOrStr = (v: unknown): string => (typeof v === 'number' ? String(v) : str(v) || 'N/A');
+
+/** TARGETS without metrics to read: the goal of each resource metric, current value unknown. */
+function hpaTargets(spec: Obj): string {
+  const cpu = spec['targetCPUUtilizationPercentage'];
+  if (typeof cpu === 'number') return `cpu: <unknown>/${cpu}%`;
+  const goals = arr(spec['metrics']).map(obj).flatMap((m) => {
+    const res = obj(m['resource']);
+    const target = obj(res['target']);
+    const pct = target['averageUtilization'] ?? res['targetAverageUtilization'];
+    return typeof pct === 'number' ? [`${str(res['name'])}: <unknown>/${pct}%`] : [];
+  });
+  return goals.length ? goals.join(', ') : '<none>';
+}
+
+const accessModeShort: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+
+const inert: Record<string, ColumnSet> = {
+  ClusterRole: createdAt,
+  Role: createdAt,
+  CustomResourceDefinition: createdAt,
+  ClusterRoleBinding: binding,
+  RoleBinding: binding,
+  MutatingWebhookConfiguration: simple(['WEBHOOKS'], (r) => [String(arr(r['webhooks']).length)]),
+  ValidatingWebhookConfiguration: simple(['WEBHOOKS'], (r) => [String(arr(r['webhooks']).length)]),
+  PodDisruptionBudget: simple(['MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS'], (r) => {
+    const spec = obj(r.spec);
+    return [intOrStr(spec['minAvailable']), intOrStr(spec['maxUnavailable']), String(num(obj(r.status)['disruptionsAllowed']))];
+  }),
+  HorizontalPodAutoscaler: simple(['REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS'], (r) => {
+    const spec = obj(r.spec);
+    const ref = obj(spec['scaleTargetRef']);
+    return [`${str(ref['kind'])}/${str(ref['name'])}`, hpaTargets(spec), String(num(spec['minReplicas'], 1)), String(num(spec['maxReplicas'])), String(num(obj(r.status)['currentReplicas']))];
+  }),
+  NetworkPolicy: simple(['POD-SELECTOR'], (r) => [formatSelector(obj(r.spec)['podSelector']) || '<none>']),
+  PersistentVolumeClaim: simple(['STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS'], (r) => {
+    const spec = obj(r.spec);
+    // Nothing binds a volume here, so a claim stays Pending, as it would with no provisioner.
+    const modes = arr(spec['accessModes']).map((m) => accessModeShort[str(m)] ?? str(m)).join(',');
+    return [str(obj(r.status)['phase']) || 'Pending', str(spec['volumeName']), '', modes, str(spec['storageClassName']) || '<unset>', '<unset>'];
+  }),
+  Ingress: simple(['CLASS', 'HOSTS', 'ADDRESS', 'PORTS'], (r) => {
+    const spec = obj(r.spec);
+    const hosts = arr(spec['rules']).map((rule) => str(obj(rule)['host'])).filter(Boolean);
+    return [str(spec['ingressClassName']) || '<none>', hosts.length ? hosts.join(',') : '*', '', arr(spec['tls']).length ? '80, 443' : '80'];
+  }),
+};
+
+// ---------------------------------------------------------------------------------------------
 // Istio CRDs: additionalPrinterColumns
 
 interface CrdColumn {
@@ -304,5 +416,5 @@ const istio: Record<string, ColumnSet> = {
 const fallback: ColumnSet = simple([], () => []);
 
 export function columnsFor(kind: string): ColumnSet {
-  return builtIn[kind] ?? istio[kind] ?? fallback;
+  return builtIn[kind] ?? workloads[kind] ?? inert[kind] ?? istio[kind] ?? fallback;
 }

@@ -157,6 +157,8 @@ export const httpFaultInjection = z.strictObject({
       grpcStatus: z.string().optional(),
       http2Error: z.string().optional(),
       percentage: percent.optional(),
+      /** Deprecated integer percentage (Istio 1.0's samples); use percentage. */
+      percent: percentInt.optional(),
     })
     .superRefine(atMostOne(['httpStatus', 'grpcStatus', 'http2Error']))
     .optional(),

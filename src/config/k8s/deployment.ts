@@ -1,4 +1,4 @@
-// apps/v1 Deployment.
+// Deployment in every version Kubernetes served, stored as apps/v1.
 
 import { z } from 'zod';
 import type { KindInfo } from '../kind-info.js';
@@ -30,14 +30,29 @@ export const deploymentSpec = z.strictObject({
         .optional(),
     })
     .optional(),
-  ...accepted(['minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds']),
+  // rollbackTo existed only in extensions/v1beta1 and apps/v1beta1; accepted so old manifests load.
+  ...accepted(['minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds', 'rollbackTo']),
 });
 export type DeploymentSpec = z.infer<typeof deploymentSpec>;
+
+/** Versions before apps/v1 defaulted an absent selector to the template's labels; apps/v1 requires it. */
+export function defaultSelectorFromTemplate(apiVersion: string, spec: unknown): unknown {
+  if (apiVersion === 'apps/v1' || typeof spec !== 'object' || spec === null || Array.isArray(spec)) return spec;
+  const s = spec as Record<string, unknown>;
+  if (s.selector !== undefined) return spec;
+  const template = s.template as { metadata?: { labels?: unknown } } | undefined;
+  const labels = template?.metadata?.labels;
+  if (typeof labels !== 'object' || labels === null) return spec;
+  return { ...s, selector: { matchLabels: { ...(labels as Record<string, string>) } } };
+}
 
 export const deployment: KindInfo = {
   kind: 'Deployment',
   group: 'apps',
-  versions: ['v1'],
+  versions: ['v1beta1', 'v1beta2', 'v1'],
+  extraApiVersions: ['extensions/v1beta1'],
+  storageVersion: 'v1',
+  upgradeSpec: defaultSelectorFromTemplate,
   plural: 'deployments',
   singular: 'deployment',
   shortNames: ['deploy'],

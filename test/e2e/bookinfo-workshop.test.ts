@@ -179,6 +179,6 @@ spec:
 
 /** Which reviews version answered, by the stars the page shows. */
 function starColor(html: string): string {
-  const m = /<font color="(\w+)">\s*<span class="glyphicon glyphicon-star/.exec(html);
+  const m = /<font color="(\w+)">\s*(?:<!--[^>]*-->\s*)?<span class="glyphicon glyphicon-star/.exec(html);
   return m ? m[1]! : 'none';
 }

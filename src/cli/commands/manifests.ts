@@ -7,8 +7,10 @@ import type { LinesAnswer } from '../../runtime/api/protocol.js';
 import { readSources } from '../sources.js';
 import { splitTypeNames } from './resource-args.js';
 
-function printLines(ctx: CommandContext, a: LinesAnswer): void {
-  if (a.lines.length) ctx.out(`${a.lines.join('\n')}\n`);
+/** kubectl says which dry run it was: "(dry run)" for client, "(server dry run)" for server. */
+function printLines(ctx: CommandContext, a: LinesAnswer, dryRunMode?: string): void {
+  const lines = dryRunMode === 'server' ? a.lines.map((l) => l.replace(/ \(dry run\)$/, ' (server dry run)')) : a.lines;
+  if (lines.length) ctx.out(`${lines.join('\n')}\n`);
 }
 
 function dryRun(v: string | undefined): boolean {
@@ -27,7 +29,7 @@ export const apply: Command = {
   optionHelp: { filename: 'file, directory or - for stdin (repeatable)', recursive: 'descend into directories', 'dry-run': 'none|client|server: validate only' },
   async run(ctx, _args, v) {
     const sources = await readSources(stringsOpt(v, 'filename'), boolOpt(v, 'recursive'), ctx.stdin);
-    printLines(ctx, await ctx.client().call<LinesAnswer>('POST', '/v1/apply', { sources, namespace: ctx.namespace, enforceNamespace: ctx.namespaceExplicit, mode: 'apply', dryRun: dryRun(stringOpt(v, 'dry-run')) }));
+    printLines(ctx, await ctx.client().call<LinesAnswer>('POST', '/v1/apply', { sources, namespace: ctx.namespace, enforceNamespace: ctx.namespaceExplicit, mode: 'apply', dryRun: dryRun(stringOpt(v, 'dry-run')) }), stringOpt(v, 'dry-run'));
   },
 };
 
@@ -47,7 +49,7 @@ export const create: Command = {
       if (!kind) throw new CliError(`error: weft create ${what} is not supported; write a manifest and use "weft create -f"`);
       sources = [{ name: `<create ${what}>`, text: JSON.stringify({ apiVersion: 'v1', kind, metadata: { name } }) }];
     }
-    printLines(ctx, await ctx.client().call<LinesAnswer>('POST', '/v1/apply', { sources, namespace: ctx.namespace, enforceNamespace: ctx.namespaceExplicit, mode: 'create', dryRun: dryRun(stringOpt(v, 'dry-run')) }));
+    printLines(ctx, await ctx.client().call<LinesAnswer>('POST', '/v1/apply', { sources, namespace: ctx.namespace, enforceNamespace: ctx.namespaceExplicit, mode: 'create', dryRun: dryRun(stringOpt(v, 'dry-run')) }), stringOpt(v, 'dry-run'));
   },
 };
 

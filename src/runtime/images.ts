@@ -22,6 +22,8 @@ const TOOLS = ['radial/busyboxplus', 'curlimages/curl', 'busybox', 'alpine', 'cu
  * stands in for each. The container's command and args are passed to it.
  */
 const SAMPLES: ReadonlyArray<{ repos: readonly string[]; entry: string }> = [
+  { repos: ['kennethreitz/httpbin'], entry: 'samples/httpbin/main.js' },
+  { repos: ['mccutchen/go-httpbin'], entry: 'samples/httpbin/go-main.js' },
 ];
 
 /** The repository part of an image reference: registry host and docker.io/library prefixes dropped, tag and digest dropped. */

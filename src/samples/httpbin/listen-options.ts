@@ -1,0 +1,46 @@
+// Where each image listens. kennethreitz/httpbin runs `gunicorn -b 0.0.0.0:80 httpbin:app -k gevent`, so a
+// container command may carry -b/--bind. go-httpbin takes -host/-port flags (also --host=...), falling
+// back to the HOST and PORT environment, then 0.0.0.0:8080.
+
+import type { Flavor } from './flavor.js';
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+}
+
+function flagValue(argv: readonly string[], names: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    for (const n of names) {
+      if (a === n && i + 1 < argv.length) found = argv[i + 1];
+      else if (a.startsWith(`${n}=`)) found = a.slice(n.length + 1);
+    }
+  }
+  return found;
+}
+
+function port(raw: string, what: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw new Error(`invalid ${what}: ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export function listenOptions(flavor: Flavor, argv: readonly string[], env: Record<string, string | undefined>): ListenOptions {
+  if (flavor === 'python') {
+    const bind = flagValue(argv, ['-b', '--bind']);
+    if (bind === undefined) return { host: '0.0.0.0', port: 80 };
+    const colon = bind.lastIndexOf(':');
+    // gunicorn takes a bare host to mean port 8000.
+    if (colon < 0) return { host: bind, port: 8000 };
+    return { host: bind.slice(0, colon).replace(/^\[|\]$/g, '') || '0.0.0.0', port: port(bind.slice(colon + 1), '--bind port') };
+  }
+  const flagPort = flagValue(argv, ['-port', '--port']);
+  const flagHost = flagValue(argv, ['-host', '--host']);
+  const rawPort = flagPort ?? (env.PORT || undefined);
+  return {
+    host: flagHost ?? (env.HOST || '0.0.0.0'),
+    port: rawPort === undefined ? 8080 : port(rawPort, flagPort !== undefined ? '-port' : 'PORT'),
+  };
+}

@@ -1,0 +1,33 @@
+// Runs one httpbin flavour as a container's main process: listen where its image would, log a line,
+// and exit at once on SIGTERM or SIGINT (httpbin has nothing to drain).
+
+import type { Flavor } from './flavor.js';
+import { listenOptions, type ListenOptions } from './listen-options.js';
+import { createHttpbinServer } from './server.js';
+
+export function serve(flavor: Flavor, name: string): void {
+  let opts: ListenOptions;
+  try {
+    opts = listenOptions(flavor, process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  const server = createHttpbinServer(flavor);
+  server.on('error', (err) => {
+    process.stderr.write(`${name}: ${err.message}\n`);
+    process.exit(1);
+  });
+  server.listen(opts.port, opts.host, () => {
+    // The bound port, not the asked one: port 0 picks a free one.
+    const bound = server.address();
+    const actual = typeof bound === 'object' && bound !== null ? bound.port : opts.port;
+    process.stdout.write(`${name}: listening on http://${opts.host}:${actual}\n`);
+  });
+  const stop = (): void => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -286,10 +286,18 @@ describe('httpbin, go-httpbin shape', () => {
 
   it('/status with weights and 3xx; /delay refuses more than 10 s', async () => {
     assert.equal((await exchange(port, '/status/200:0,503:1')).status, 503);
-    const r = await exchange(port, '/status/308');
-    assert.equal(r.status, 308);
+    const r = await exchange(port, '/status/307');
+    assert.equal(r.status, 307);
     assert.equal(r.headers.location, '/redirect/1');
     assert.equal((await exchange(port, '/status/600')).status, 400);
+    assert.equal((await exchange(port, '/status/503:1')).status, 400, 'weights only in a list');
+    const teapot = await exchange(port, '/status/418');
+    assert.equal(teapot.text, "I'm a teapot!");
+    assert.equal(teapot.headers['content-type'], 'text/plain; charset=utf-8');
+    const multiple = await exchange(port, '/status/300');
+    assert.equal(multiple.headers.location, '/image/jpeg');
+    assert.equal((await exchange(port, '/delay/1ms')).status, 200);
+    assert.equal((await exchange(port, '/delay/1m')).status, 400);
     assert.equal((await exchange(port, '/delay/11')).status, 400);
     const d = json((await exchange(port, '/delay/0')).text);
     assert.equal(d.method, 'GET');
@@ -297,7 +305,7 @@ describe('httpbin, go-httpbin shape', () => {
 
   it('/response-headers echoes the args as arrays and sets them', async () => {
     const r = await exchange(port, '/response-headers?X-Foo=a&X-Foo=b', { method: 'POST' });
-    assert.deepEqual(json(r.text), { 'X-Foo': ['a', 'b'] });
+    assert.deepEqual(json(r.text), { 'Content-Type': ['application/json; charset=utf-8'], 'X-Foo': ['a', 'b'] });
     assert.equal(r.headers['x-foo'], 'a, b');
     assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
   });
@@ -308,7 +316,11 @@ describe('httpbin, go-httpbin shape', () => {
     assert.equal(a.body.length, 10);
     const lines = (await exchange(port, '/stream/2')).text.trimEnd().split('\n');
     assert.deepEqual(lines.map((l) => Object.keys(json(l))), [['id', 'args', 'headers', 'origin', 'url'], ['id', 'args', 'headers', 'origin', 'url']]);
-    assert.equal((await exchange(port, '/stream/101')).status, 400);
+    assert.equal((await exchange(port, '/stream/101')).text.trimEnd().split('\n').length, 100);
+    assert.equal((await exchange(port, '/stream/0')).text.trimEnd().split('\n').length, 1);
+    assert.equal((await exchange(port, '/stream/x')).status, 400);
+    assert.equal((await exchange(port, '/bytes/0')).body.length, 0);
+    assert.equal((await exchange(port, '/bytes/1048577')).status, 400);
     assert.deepEqual(json((await exchange(port, '/cookies', { headers: { Cookie: 'a=1' } })).text), { a: '1' });
     const set = await exchange(port, '/cookies/set?k=v');
     assert.equal(set.headers.location, '/cookies');

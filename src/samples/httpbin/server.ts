@@ -107,7 +107,8 @@ function home(ctx: Ctx): void {
 }
 
 function status(ctx: Ctx, raw: string): void {
-  const choices = parseStatusCodes(raw);
+  // go-httpbin reads weights only from a list; a lone code must be a bare number.
+  const choices = ctx.flavor === 'go' && !raw.includes(',') && !/^\d+$/.test(raw) ? undefined : parseStatusCodes(raw);
   if (!choices) {
     badRequest(ctx, 'Invalid status code');
     return;
@@ -118,9 +119,17 @@ function status(ctx: Ctx, raw: string): void {
   send(ctx, code, code === 204 || code === 304 ? '' : extra.body, { 'Content-Type': type, ...extra.headers });
 }
 
+/** Seconds in a Go duration string ("1.5s", "300ms", "1m"), as go-httpbin also takes. */
+function goDurationSeconds(raw: string): number | undefined {
+  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  const parts = [...raw.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== raw) return undefined;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2]!]!, 0);
+}
+
 async function delay(ctx: Ctx, raw: string): Promise<void> {
-  const seconds = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(seconds)) {
+  const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : ctx.flavor === 'go' ? goDurationSeconds(raw) : undefined;
+  if (seconds === undefined || !Number.isFinite(seconds)) {
     badRequest(ctx, `invalid duration: ${raw}`);
     return;
   }
@@ -131,8 +140,10 @@ async function delay(ctx: Ctx, raw: string): Promise<void> {
   }
   const echo = await bodyEcho(ctx, false);
   if (echo === undefined) return;
-  const timer = await waitOrClose(ctx, Math.min(seconds, MAX_DELAY_SECONDS) * 1000);
-  if (timer) sendJson(ctx, echo);
+  const waited = Math.min(seconds, MAX_DELAY_SECONDS);
+  if (!(await waitOrClose(ctx, waited * 1000))) return;
+  if (ctx.flavor === 'go') ctx.res.setHeader('Server-Timing', `initial_delay;dur=${waited * 1000};desc="initial delay"`);
+  sendJson(ctx, echo);
 }
 
 /** Waits, unless the client goes away first (then there is no one to answer). */
@@ -153,9 +164,10 @@ function waitOrClose(ctx: Ctx, ms: number): Promise<boolean> {
 function responseHeaders(ctx: Ctx): void {
   const pairs = queryPairs(ctx.req);
   if (ctx.flavor === 'go') {
-    const out: Record<string, string | string[]> = {};
-    for (const [k, v] of pairs) out[k] = [...((out[k] as string[] | undefined) ?? []), v];
-    if (!pairs.some(([k]) => k.toLowerCase() === 'content-type')) ctx.res.setHeader('Content-Type', jsonType('go'));
+    // go-httpbin adds its Content-Type to the args when none is asked for, so the echo shows it.
+    if (!pairs.some(([k]) => k === 'Content-Type')) pairs.push(['Content-Type', jsonType('go')]);
+    const out: Record<string, string[]> = {};
+    for (const [k, v] of pairs) out[k] = [...(out[k] ?? []), v];
     for (const [k, v] of Object.entries(out)) ctx.res.setHeader(k, v);
     const body = formatJson('go', multiValues('go', pairs));
     ctx.res.setHeader('Content-Length', String(Buffer.byteLength(body)));
@@ -198,7 +210,7 @@ function seededBytes(n: number, seed: number): Buffer {
 function bytes(ctx: Ctx, raw: string): void {
   const n = Number(raw);
   const max = ctx.flavor === 'go' ? GO_MAX_BYTES : Infinity;
-  if (!/^\d+$/.test(raw) || n > max || (ctx.flavor === 'go' && n < 1)) {
+  if (!/^\d+$/.test(raw) || n > max) {
     badRequest(ctx, `invalid byte count: ${raw}`);
     return;
   }
@@ -213,14 +225,16 @@ function bytes(ctx: Ctx, raw: string): void {
 
 function stream(ctx: Ctx, raw: string): void {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || (ctx.flavor === 'go' && (n < 1 || n > MAX_STREAM_LINES))) {
+  if (!/^\d+$/.test(raw)) {
     badRequest(ctx, `invalid count: ${raw}`);
     return;
   }
+  // Both cap the lines at 100; go-httpbin also sends at least one.
+  const lines = Math.min(ctx.flavor === 'go' ? Math.max(n, 1) : n, MAX_STREAM_LINES);
   ctx.res.writeHead(200, { 'Content-Type': jsonType(ctx.flavor) });
   const url = fullUrl(ctx.req);
   const o = origin(ctx.flavor, ctx.req);
-  for (let id = 0; id < Math.min(n, MAX_STREAM_LINES); id++) {
+  for (let id = 0; id < lines; id++) {
     const line = ctx.flavor === 'python'
       ? new Ordered([['url', url], ['args', args(ctx)], ['headers', headers(ctx)], ['origin', o], ['id', id]])
       : new Ordered([['id', id], ['args', args(ctx)], ['headers', headers(ctx)], ['origin', o], ['url', url]]);
@@ -252,8 +266,14 @@ function setCookies(ctx: Ctx, pairs: Array<[string, string]>): void {
 
 function deleteCookies(ctx: Ctx): void {
   const names = [...new Set(queryPairs(ctx.req).map(([k]) => k))];
-  const suffix = ctx.flavor === 'python' ? '; Expires=Thu, 01-Jan-1970 00:00:00 GMT; Max-Age=0; Path=/' : '; Max-Age=0; HttpOnly';
-  ctx.res.setHeader('Set-Cookie', names.map((k) => `${k}=${suffix}`));
+  if (ctx.flavor === 'python') {
+    ctx.res.setHeader('Set-Cookie', names.map((k) => `${k}=; Expires=Thu, 01-Jan-1970 00:00:00 GMT; Max-Age=0; Path=/`));
+  } else {
+    // go-httpbin keeps the given value and expires the cookie a year back.
+    const q = new URLSearchParams((ctx.req.url ?? '').split('?')[1] ?? '');
+    const expires = new Date(Date.now() - 365 * 24 * 3600 * 1000).toUTCString();
+    ctx.res.setHeader('Set-Cookie', names.map((k) => `${k}=${q.get(k) ?? ''}; Expires=${expires}; Max-Age=0; HttpOnly`));
+  }
   redirect(ctx, '/cookies');
 }
 
@@ -273,7 +293,7 @@ function redirects(ctx: Ctx, kind: 'redirect' | 'relative-redirect' | 'absolute-
   const location = absolute ? `${absoluteBase(ctx)}${next}` : next;
   // Python's relative-redirect and absolute-redirect answer with an empty body; /redirect via Flask's redirect().
   if (kind === 'redirect') redirect(ctx, location);
-  else send(ctx, 302, '', { Location: location, 'Content-Type': ctx.flavor === 'python' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8' });
+  else send(ctx, 302, '', { Location: location, ...(ctx.flavor === 'python' ? { 'Content-Type': 'text/html; charset=utf-8' } : {}) });
 }
 
 function redirectTo(ctx: Ctx): void {
@@ -294,7 +314,7 @@ function redirectTo(ctx: Ctx): void {
     redirect(ctx, url, 302);
     return;
   }
-  send(ctx, code, '', { Location: url, 'Content-Type': ctx.flavor === 'python' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8' });
+  send(ctx, code, '', { Location: url, ...(ctx.flavor === 'python' ? { 'Content-Type': 'text/html; charset=utf-8' } : {}) });
 }
 
 /** Routes that take a method list: exact path -> allowed methods and handler. */

@@ -52,21 +52,29 @@ export interface StatusResponse {
 
 /** The headers and body an original sends with a code (empty for most). */
 export function statusResponse(flavor: Flavor, code: number): StatusResponse {
-  const redirects = flavor === 'go' ? [300, 301, 302, 303, 305, 307, 308] : [301, 302, 303, 305, 307];
-  if (redirects.includes(code)) return { headers: { Location: '/redirect/1' }, body: '' };
+  if ([301, 302, 303, 305, 307].includes(code)) return { headers: { Location: '/redirect/1' }, body: '' };
+  if (flavor === 'go' && code === 300) {
+    return { headers: { Location: '/image/jpeg' }, body: '<!doctype html>\n<head>\n<title>Multiple Choices</title>\n</head>\n<body>\n<ul>\n<li><a href="/image/jpeg">/image/jpeg</a></li>\n<li><a href="/image/png">/image/png</a></li>\n<li><a href="/image/svg">/image/svg</a></li>\n</body>\n</html>' };
+  }
+  if (flavor === 'go' && code === 308) {
+    return { headers: { Location: '/image/jpeg' }, body: '<!doctype html>\n<head>\n<title>Permanent Redirect</title>\n</head>\n<body>Permanently redirected to <a href="/image/jpeg">/image/jpeg</a>\n</body>\n</html>' };
+  }
   switch (code) {
     case 401:
       return { headers: { 'WWW-Authenticate': 'Basic realm="Fake Realm"' }, body: '' };
     case 402:
       return { headers: { 'X-More-Info': 'http://vimeo.com/22053820' }, body: 'Fuck you, pay me!' };
     case 406: {
-      const body = { message: 'Client did not request a supported media type.', accept: ['image/webp', 'image/svg+xml', 'image/jpeg', 'image/png', 'image/*'] };
+      // The two differ slightly in this body's text.
+      const body = flavor === 'go'
+        ? { message: 'Client did not request a supported media type', accept: ['image/webp', 'image/svg+xml', 'image/jpeg', 'image/png', 'image/'] }
+        : { message: 'Client did not request a supported media type.', accept: ['image/webp', 'image/svg+xml', 'image/jpeg', 'image/png', 'image/*'] };
       return { headers: { 'Content-Type': flavor === 'go' ? 'application/json; charset=utf-8' : 'application/json' }, body: JSON.stringify(body, null, 2) + '\n' };
     }
     case 407:
       return { headers: { 'Proxy-Authenticate': 'Basic realm="Fake Realm"' }, body: '' };
     case 418:
-      return { headers: { 'X-More-Info': 'http://tools.ietf.org/html/rfc2324' }, body: TEAPOT };
+      return { headers: { 'X-More-Info': 'http://tools.ietf.org/html/rfc2324' }, body: flavor === 'go' ? "I'm a teapot!" : TEAPOT };
     default:
       return { headers: {}, body: '' };
   }

@@ -39,7 +39,7 @@ function sendJson(ctx: Ctx, value: Json | Ordered, status = 200): void {
 
 function badRequest(ctx: Ctx, detail: string): void {
   if (ctx.flavor === 'go') sendJson(ctx, new Ordered([['status_code', 400], ['error', 'Bad Request'], ['detail', detail]]), 400);
-  else send(ctx, 400, `${detail}\n`, { 'Content-Type': 'text/html; charset=utf-8' });
+  else send(ctx, 400, detail, { 'Content-Type': 'text/html; charset=utf-8' });
 }
 
 function notFound(ctx: Ctx): void {

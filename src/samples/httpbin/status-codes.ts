@@ -2,6 +2,7 @@
 // ("200:0.9,503:0.1"); some codes come with the extras the originals add.
 
 import type { Flavor } from './flavor.js';
+import { formatJson, formatJsonLine, Ordered } from './json-format.js';
 
 export interface WeightedCode {
   code: number;
@@ -67,9 +68,11 @@ export function statusResponse(flavor: Flavor, code: number): StatusResponse {
     case 406: {
       // The two differ slightly in this body's text.
       const body = flavor === 'go'
-        ? { message: 'Client did not request a supported media type', accept: ['image/webp', 'image/svg+xml', 'image/jpeg', 'image/png', 'image/'] }
-        : { message: 'Client did not request a supported media type.', accept: ['image/webp', 'image/svg+xml', 'image/jpeg', 'image/png', 'image/*'] };
-      return { headers: { 'Content-Type': flavor === 'go' ? 'application/json; charset=utf-8' : 'application/json' }, body: JSON.stringify(body, null, 2) + '\n' };
+        ? new Ordered([['message', 'Client did not request a supported media type'], ['accept', ['image/webp', 'image/svg+xml', 'image/jpeg', 'image/png', 'image/']]])
+        : new Ordered([['message', 'Client did not request a supported media type.'], ['accept', ['image/webp', 'image/svg+xml', 'image/jpeg', 'image/png', 'image/*']]]);
+      // Python writes it with json.dumps on one line; Go as a pretty literal.
+      const text = flavor === 'go' ? formatJson('go', body) : formatJsonLine('python', body).trimEnd();
+      return { headers: { 'Content-Type': flavor === 'go' ? 'application/json; charset=utf-8' : 'application/json' }, body: text };
     }
     case 407:
       return { headers: { 'Proxy-Authenticate': 'Basic realm="Fake Realm"' }, body: '' };

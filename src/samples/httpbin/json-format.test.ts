@@ -9,7 +9,7 @@ describe('json format', () => {
   });
 
   it('escapes non-ASCII and uses spaced separators on one line for Python only', () => {
-    assert.equal(formatJson('python', { k: 'é<' }), '{\n  "k": "\\u00e9<"\n}\n');
+    assert.equal(formatJson('python', { k: 'é<', l: [1, ',\n'] }), '{\n  "k": "\\u00e9<", \n  "l": [\n    1, \n    ",\\n"\n  ]\n}\n');
     assert.equal(formatJson('go', { k: 'é<' }), '{\n  "k": "é<"\n}\n');
     assert.equal(formatJsonLine('python', new Ordered([['u', 'x'], ['id', 0], ['l', [1, 2]]])), '{"u": "x", "id": 0, "l": [1, 2]}\n');
     assert.equal(formatJsonLine('go', new Ordered([['u', 'x'], ['id', 0]])), '{"u":"x","id":0}\n');

@@ -1,4 +1,5 @@
-// JSON text as each original writes it: Flask's jsonify (indent 2, keys sorted, non-ASCII escaped) and
+// JSON text as each original writes it: Flask 1.0's jsonify (indent 2, keys sorted, non-ASCII escaped, and
+// ", " as item separator, so each line ending in a comma has a trailing space) and
 // Go's encoder with SetIndent("", "  ") (map keys sorted, struct fields in declaration order, HTML not escaped).
 // Both end with a newline.
 
@@ -29,7 +30,9 @@ function sortKeys(v: Json | Ordered): Json {
 
 /** Pretty-printed, keys sorted, with a final newline: what jsonify and Go's indenting encoder write. */
 export function formatJson(flavor: Flavor, v: Json | Ordered): string {
-  return `${escapeFor(flavor, JSON.stringify(sortKeys(v), null, 2))}\n`;
+  const text = JSON.stringify(sortKeys(v), null, 2);
+  // Strings never hold a raw newline, so every ",\n" is a separator.
+  return `${escapeFor(flavor, flavor === 'python' ? text.replace(/,\n/g, ', \n') : text)}\n`;
 }
 
 /**

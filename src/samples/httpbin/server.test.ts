@@ -33,7 +33,7 @@ describe('httpbin, kennethreitz shape', () => {
   before(async () => ({ server, port } = await start('python')));
   after(() => stop(server));
 
-  it('/get echoes args, title-cased headers as strings, origin and url, pretty-printed with sorted keys', async () => {
+  it('/get echoes args, title-cased headers as strings, origin and url, as Flask pretty-prints (sorted, ", " separators)', async () => {
     const r = await exchange(port, '/get?a=1&b=2&b=3', { headers: { 'User-Agent': 'curl/8.5.0', 'x-b3id': 'abc', 'X-Request-Id': 'hidden', 'X-Multi': ['1', '2'] } });
     assert.equal(r.status, 200);
     assert.equal(r.headers['content-type'], 'application/json');
@@ -42,20 +42,20 @@ describe('httpbin, kennethreitz shape', () => {
     assert.equal(r.text, [
       '{',
       '  "args": {',
-      '    "a": "1",',
+      '    "a": "1", ',
       '    "b": [',
-      '      "2",',
+      '      "2", ',
       '      "3"',
       '    ]',
-      '  },',
+      '  }, ',
       '  "headers": {',
-      '    "Connection": "close",',
-      `    "Host": "127.0.0.1:${port}",`,
-      '    "User-Agent": "curl/8.5.0",',
-      '    "X-B3Id": "abc",',
+      '    "Connection": "close", ',
+      `    "Host": "127.0.0.1:${port}", `,
+      '    "User-Agent": "curl/8.5.0", ',
+      '    "X-B3Id": "abc", ',
       '    "X-Multi": "1,2"',
-      '  },',
-      '  "origin": "127.0.0.1",',
+      '  }, ',
+      '  "origin": "127.0.0.1", ',
       `  "url": "http://127.0.0.1:${port}/get?a=1&b=2&b=3"`,
       '}',
       '',

@@ -39,6 +39,7 @@ describe('httpbin, kennethreitz shape', () => {
     assert.equal(r.headers['content-type'], 'application/json');
     assert.equal(r.headers['access-control-allow-origin'], '*');
     assert.equal(r.headers['access-control-allow-credentials'], 'true');
+    assert.equal(r.headers.server, 'gunicorn/19.9.0');
     assert.equal(r.text, [
       '{',
       '  "args": {',
@@ -216,6 +217,8 @@ describe('httpbin, go-httpbin shape', () => {
     const r = await exchange(port, '/get?a=1&b=2&b=3', { headers: { 'User-Agent': 'curl/8.5.0', 'x-b3id': 'abc', 'X-Request-Id': 'r1', 'X-Multi': ['1', '2'] } });
     assert.equal(r.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(r.headers['access-control-allow-origin'], '*');
+    assert.equal(r.headers['access-control-allow-credentials'], 'true');
+    assert.equal(r.headers.server, undefined);
     assert.equal(r.text, [
       '{',
       '  "args": {',

@@ -379,6 +379,8 @@ export function createHttpbinServer(flavor: Flavor): Server {
     // Both originals allow any origin, with credentials (CORS on every response).
     res.setHeader('Access-Control-Allow-Origin', typeof req.headers.origin === 'string' ? req.headers.origin : '*');
     res.setHeader('Access-Control-Allow-Credentials', 'true');
+    // kennethreitz/httpbin is served by gunicorn, which names itself; Go's server sends no Server header.
+    if (flavor === 'python') res.setHeader('Server', 'gunicorn/19.9.0');
     if (method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, PATCH, OPTIONS');
       res.setHeader('Access-Control-Max-Age', '3600');

@@ -23,6 +23,7 @@ const TOOLS = ['radial/busyboxplus', 'curlimages/curl', 'busybox', 'alpine', 'cu
  */
 const SAMPLES: ReadonlyArray<{ repos: readonly string[]; entry: string }> = [
   { repos: ['kennethreitz/httpbin'], entry: 'samples/httpbin/main.js' },
+  { repos: ['citizenstig/httpbin'], entry: 'samples/httpbin/citizenstig-main.js' },
   { repos: ['mccutchen/go-httpbin'], entry: 'samples/httpbin/go-main.js' },
 ];
 

@@ -7,6 +7,7 @@ describe('listenOptions', () => {
     assert.deepEqual(listenOptions('python', [], {}), { host: '0.0.0.0', port: 80 });
     assert.deepEqual(listenOptions('python', ['gunicorn', '-b', '0.0.0.0:8000', 'httpbin:app', '-k', 'gevent'], {}), { host: '0.0.0.0', port: 8000 });
     assert.deepEqual(listenOptions('python', ['--bind=127.0.0.1:9'], { PORT: '1' }), { host: '127.0.0.1', port: 9 });
+    assert.deepEqual(listenOptions('python', [], {}, 8000), { host: '0.0.0.0', port: 8000 });
   });
 
   it('go-httpbin takes -port/-host, then PORT/HOST, then 0.0.0.0:8080', () => {

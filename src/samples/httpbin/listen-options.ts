@@ -27,10 +27,11 @@ function port(raw: string, what: string): number {
   return n;
 }
 
-export function listenOptions(flavor: Flavor, argv: readonly string[], env: Record<string, string | undefined>): ListenOptions {
+/** `pythonPort` is where the image's own command binds: 80 for kennethreitz, 8000 for citizenstig. */
+export function listenOptions(flavor: Flavor, argv: readonly string[], env: Record<string, string | undefined>, pythonPort = 80): ListenOptions {
   if (flavor === 'python') {
     const bind = flagValue(argv, ['-b', '--bind']);
-    if (bind === undefined) return { host: '0.0.0.0', port: 80 };
+    if (bind === undefined) return { host: '0.0.0.0', port: pythonPort };
     const colon = bind.lastIndexOf(':');
     // gunicorn takes a bare host to mean port 8000.
     if (colon < 0) return { host: bind, port: 8000 };

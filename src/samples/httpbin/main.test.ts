@@ -38,6 +38,14 @@ describe('httpbin entries', () => {
     assert.equal(await p.exited, 0);
   });
 
+  it('citizenstig: the kennethreitz shape, also bindable with -b', async () => {
+    const p = run('./citizenstig-main.js', ['-b', '127.0.0.1:0']);
+    const r = await exchange(await p.port, '/ip');
+    assert.deepEqual(JSON.parse(r.text), { origin: '127.0.0.1' });
+    p.child.kill('SIGTERM');
+    assert.equal(await p.exited, 0);
+  });
+
   it('exits 1 with one line on a bad PORT', async () => {
     const p = run('./go-main.js', [], { PORT: 'x' });
     p.port.catch(() => undefined);

@@ -5,10 +5,10 @@ import type { Flavor } from './flavor.js';
 import { listenOptions, type ListenOptions } from './listen-options.js';
 import { createHttpbinServer } from './server.js';
 
-export function serve(flavor: Flavor, name: string): void {
+export function serve(flavor: Flavor, name: string, pythonPort?: number): void {
   let opts: ListenOptions;
   try {
-    opts = listenOptions(flavor, process.argv.slice(2), process.env);
+    opts = listenOptions(flavor, process.argv.slice(2), process.env, pythonPort);
   } catch (err) {
     process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

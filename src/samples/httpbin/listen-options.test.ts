@@ -15,10 +15,12 @@ describe('listenOptions', () => {
     assert.deepEqual(listenOptions('go', [], { PORT: '9090', HOST: '127.0.0.1' }), { host: '127.0.0.1', port: 9090 });
     assert.deepEqual(listenOptions('go', ['-port', '7000'], { PORT: '9090' }), { host: '0.0.0.0', port: 7000 });
     assert.deepEqual(listenOptions('go', ['--port=7001', '-host=::'], {}), { host: '::', port: 7001 });
+    // A flag left at its default value lets the environment through, as in go-httpbin.
+    assert.deepEqual(listenOptions('go', ['-port', '8080'], { PORT: '9090' }), { host: '0.0.0.0', port: 9090 });
   });
 
   it('refuses a port that is not one', () => {
-    assert.throws(() => listenOptions('go', [], { PORT: 'http' }), /invalid PORT: "http"/);
+    assert.throws(() => listenOptions('go', [], { PORT: 'http' }), /invalid value "http" for env var PORT: parse error/);
     assert.throws(() => listenOptions('go', ['-port', '70000'], {}), /invalid -port/);
   });
 });

@@ -37,11 +37,15 @@ export function listenOptions(flavor: Flavor, argv: readonly string[], env: Reco
     if (colon < 0) return { host: bind, port: 8000 };
     return { host: bind.slice(0, colon).replace(/^\[|\]$/g, '') || '0.0.0.0', port: port(bind.slice(colon + 1), '--bind port') };
   }
+  // As go-httpbin's loadConfig: the environment applies only where the flag was left at its default.
   const flagPort = flagValue(argv, ['-port', '--port']);
   const flagHost = flagValue(argv, ['-host', '--host']);
-  const rawPort = flagPort ?? (env.PORT || undefined);
-  return {
-    host: flagHost ?? (env.HOST || '0.0.0.0'),
-    port: rawPort === undefined ? 8080 : port(rawPort, flagPort !== undefined ? '-port' : 'PORT'),
-  };
+  let listenPort = flagPort === undefined ? 8080 : port(flagPort, '-port');
+  if (listenPort === 8080 && env.PORT) {
+    if (!/^\d+$/.test(env.PORT)) throw new Error(`invalid value ${JSON.stringify(env.PORT)} for env var PORT: parse error`);
+    listenPort = port(env.PORT, 'PORT');
+  }
+  let host = flagHost ?? '0.0.0.0';
+  if (host === '0.0.0.0' && env.HOST) host = env.HOST;
+  return { host, port: listenPort };
 }

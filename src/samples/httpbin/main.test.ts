@@ -46,10 +46,17 @@ describe('httpbin entries', () => {
     assert.equal(await p.exited, 0);
   });
 
-  it('exits 1 with one line on a bad PORT', async () => {
+  it('go-httpbin exits 2 with one error line on a bad PORT', async () => {
     const p = run('./go-main.js', [], { PORT: 'x' });
     p.port.catch(() => undefined);
+    assert.equal(await p.exited, 2);
+    assert.equal(p.err(), 'error: invalid value "x" for env var PORT: parse error\n');
+  });
+
+  it('kennethreitz exits 1 with one line on a bad bind', async () => {
+    const p = run('./main.js', ['-b', '0.0.0.0:http']);
+    p.port.catch(() => undefined);
     assert.equal(await p.exited, 1);
-    assert.equal(p.err(), 'go-httpbin: invalid PORT: "x"\n');
+    assert.equal(p.err(), 'httpbin: invalid --bind port: "http"\n');
   });
 });

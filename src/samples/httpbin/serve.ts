@@ -10,8 +10,10 @@ export function serve(flavor: Flavor, name: string, pythonPort?: number): void {
   try {
     opts = listenOptions(flavor, process.argv.slice(2), process.env, pythonPort);
   } catch (err) {
-    process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    // go-httpbin reports a configuration error as "error: ..." and exits 2.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(flavor === 'go' ? `error: ${message}\n` : `${name}: ${message}\n`);
+    process.exit(flavor === 'go' ? 2 : 1);
   }
   const server = createHttpbinServer(flavor);
   server.on('error', (err) => {

@@ -188,6 +188,9 @@ describe('httpbin, kennethreitz shape', () => {
       assert.equal(r.status, 302, path);
       assert.equal(r.headers.location, location, path);
     }
+    // Flask's redirect() writes an HTML page; relative-redirect builds an empty response.
+    assert.match((await exchange(port, '/absolute-redirect/1')).text, /^<!DOCTYPE HTML PUBLIC[\s\S]*<a href="http:\/\/127\.0\.0\.1:\d+\/get">/);
+    assert.equal((await exchange(port, '/relative-redirect/1')).text, '');
     const to = await exchange(port, '/redirect-to?url=http%3A%2F%2Fexample.com%2Fx&status_code=307', { method: 'POST' });
     assert.equal(to.status, 307);
     assert.equal(to.headers.location, 'http://example.com/x');

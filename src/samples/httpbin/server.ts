@@ -291,8 +291,8 @@ function redirects(ctx: Ctx, kind: 'redirect' | 'relative-redirect' | 'absolute-
   const absolute = kind === 'absolute-redirect' || (kind === 'redirect' && new URLSearchParams((ctx.req.url ?? '').split('?')[1] ?? '').get('absolute')?.toLowerCase() === 'true');
   const next = n === 1 ? '/get' : `/${absolute ? 'absolute-redirect' : 'relative-redirect'}/${n - 1}`;
   const location = absolute ? `${absoluteBase(ctx)}${next}` : next;
-  // Python's relative-redirect and absolute-redirect answer with an empty body; /redirect via Flask's redirect().
-  if (kind === 'redirect') redirect(ctx, location);
+  // Python's relative-redirect answers with an empty body; the others go through Flask's redirect().
+  if (kind !== 'relative-redirect') redirect(ctx, location);
   else send(ctx, 302, '', { Location: location, ...(ctx.flavor === 'python' ? { 'Content-Type': 'text/html; charset=utf-8' } : {}) });
 }
 
@@ -311,7 +311,7 @@ function redirectTo(ctx: Ctx): void {
       badRequest(ctx, `invalid status code: ${rawCode}`);
       return;
     }
-    redirect(ctx, url, 302);
+    send(ctx, 302, '', { Location: url, 'Content-Type': 'text/html; charset=utf-8' });
     return;
   }
   send(ctx, code, '', { Location: url, ...(ctx.flavor === 'python' ? { 'Content-Type': 'text/html; charset=utf-8' } : {}) });

@@ -35,6 +35,9 @@ const SAMPLES: ReadonlyArray<{ repos: readonly string[]; entry: string }> = [
   { repos: ['istio/tcp-echo-server'], entry: 'samples/tcp-echo/main.js' },
   // Without args it serves, as the image's default command does.
   { repos: ['fortio/fortio', 'istio/fortio'], entry: 'tools/fortio/main.js' },
+  { repos: ['kennethreitz/httpbin'], entry: 'samples/httpbin/main.js' },
+  { repos: ['citizenstig/httpbin'], entry: 'samples/httpbin/citizenstig-main.js' },
+  { repos: ['mccutchen/go-httpbin'], entry: 'samples/httpbin/go-main.js' },
 ];
 
 /** The repository part of an image reference: registry host and docker.io/library prefixes dropped, tag and digest dropped. */

@@ -17,14 +17,14 @@ after(async () => {
 });
 
 /** A pod whose containers run local commands: `task` runs the given script, `istio-proxy` waits. */
-function jobPod(script: string, restartPolicy: 'Never' | 'OnFailure' | 'Always'): PodResource {
+function jobPod(script: string, restartPolicy: 'Never' | 'OnFailure' | 'Always', proxy = 'sleep 60'): PodResource {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       name: `job-${workers.length}`,
       namespace: 'demo',
-      annotations: { 'local-command.weft.dev/task': script, 'local-command.weft.dev/istio-proxy': 'sleep 60' },
+      annotations: { 'local-command.weft.dev/task': script, 'local-command.weft.dev/istio-proxy': proxy },
     },
     spec: { restartPolicy, terminationGracePeriodSeconds: 2, containers: [{ name: 'task', image: 'local/task' }, { name: 'istio-proxy', image: 'local/proxy' }] },
     status: { podIP: '127.250.64.9', podLoopbackIP: '127.250.128.9' } as PodResource['status'],
@@ -68,4 +68,11 @@ test('a failed task fails the pod with Never, whatever the stopped sidecar exite
 test('with Always (a Deployment) the sidecar keeps running after the app exits', async () => {
   const w = await run(jobPod('exit 0', 'Always'), (x) => x.status().containerStatuses[0]!.restartCount >= 1);
   assert.ok(w.status().containerStatuses[1]!.state.running, 'the proxy still runs');
+});
+
+test('a sidecar waiting out a crash back-off is stopped too, so the pod still completes', async () => {
+  const w = await run(jobPod('sleep 1; exit 0', 'OnFailure', 'exit 1'), (x) => phase(x) === 'Succeeded');
+  const proxy = w.status().containerStatuses[1]!;
+  assert.ok(proxy.restartCount >= 1, 'the proxy had crashed');
+  assert.ok(proxy.state.terminated);
 });

@@ -172,7 +172,7 @@ export class PodWorker {
     if (!done) return;
     this.sidecarsStopped = true;
     const grace = (this.pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
-    for (const r of sidecars) void r.stop(grace);
+    for (const r of sidecars) void r.stop(grace, { finish: true });
   }
 
   /** Stops containers in reverse order (the app before its sidecar), each within the pod's grace period. */

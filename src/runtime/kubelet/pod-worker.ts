@@ -124,6 +124,13 @@ export class PodWorker {
       this.readyTransition = new Date().toISOString();
     }
     const statuses = this.runners.map((r) => structuredClone(r.status));
+    if (this.sidecarsStopped) {
+      // pilot-agent exits 0 on quitquitquit; the stop signal here is that request, so it shows as such.
+      for (const st of statuses) {
+        const t = st.state.terminated;
+        if (isSidecar(st.name) && t && t.exitCode === 128 + 15) st.state.terminated = { ...t, exitCode: 0, reason: 'Completed' };
+      }
+    }
     const anyRunning = statuses.some((s) => s.state.running);
     const allTerminated = statuses.every((s) => s.state.terminated);
     // A sidecar the worker stopped does not decide the outcome, as with Kubernetes' native sidecars.

@@ -8,14 +8,15 @@ import { CliError } from '../errors.js';
 import { noResourcesMessage, printResources } from '../printers/print-resources.js';
 import { splitTypeNames } from './resource-args.js';
 
-const ALL = ['pods', 'services', 'deployments'];
+// kubectl's "all" category, in its order, less the kinds Weft has no objects of (replicasets, cronjobs).
+const ALL = ['pods', 'services', 'daemonsets', 'deployments', 'statefulsets', 'horizontalpodautoscalers', 'jobs'];
 
 export const get: Command = {
   name: 'get',
   group: 'Basic',
   summary: 'Display one or many resources',
   usage: ['weft get TYPE[,TYPE...] [NAME...] [-o wide|yaml|json|name|jsonpath=TEMPLATE] [-n NS | -A] [-l key=value]', 'weft get TYPE/NAME...'],
-  details: 'Types: pods (po), services (svc), deployments (deploy), namespaces (ns), serviceaccounts (sa), configmaps (cm), secrets, endpoints (ep), and the Istio kinds (virtualservices/vs, destinationrules/dr, gateways/gw, serviceentries/se, sidecars, peerauthentications/pa, authorizationpolicies, requestauthentications, ...). "all" means pods, services and deployments.',
+  details: 'Types: pods (po), services (svc), deployments (deploy), statefulsets (sts), daemonsets (ds), jobs, namespaces (ns), serviceaccounts (sa), configmaps (cm), secrets, endpoints (ep), and the Istio kinds (virtualservices/vs, destinationrules/dr, gateways/gw, serviceentries/se, sidecars, peerauthentications/pa, authorizationpolicies, requestauthentications, ...), and kinds stored without effect (clusterroles, rolebindings, crd, pdb, hpa, netpol, pvc, ingresses, ...). "all" means pods, services, daemonsets, deployments, statefulsets, horizontalpodautoscalers and jobs.',
   options: {
     output: { type: 'string', short: 'o' },
     'all-namespaces': { type: 'boolean', short: 'A' },

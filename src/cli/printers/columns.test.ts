@@ -185,3 +185,15 @@ test('kinds stored without effect: kubectl default columns', () => {
   assert.deepEqual(columnsFor('Ingress').headers, ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE']);
   assert.deepEqual(row(r('Ingress', { spec: { rules: [{ host: 'a.example' }], tls: [{}] } })), ['x', '<none>', 'a.example', '', '80, 443', '5m']);
 });
+
+test('workloads: statefulset, daemonset and job columns', () => {
+  const meta = { name: 'w', namespace: 'default', creationTimestamp: created };
+  assert.deepEqual(row({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta, spec: { replicas: 3 }, status: { readyReplicas: 2 } }), ['w', '2/3', '5m']);
+  assert.deepEqual(columnsFor('DaemonSet').headers, ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE']);
+  const ds = { desiredNumberScheduled: 1, currentNumberScheduled: 1, numberReady: 1, updatedNumberScheduled: 1, numberAvailable: 1 };
+  assert.deepEqual(row({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: meta, spec: {}, status: ds }), ['w', '1', '1', '1', '1', '1', '<none>', '5m']);
+  assert.deepEqual(columnsFor('Job').headers, ['NAME', 'COMPLETIONS', 'DURATION', 'AGE']);
+  const job = (status: Record<string, unknown>): Resource => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: meta, spec: { completions: 1 }, status });
+  assert.deepEqual(row(job({ startTime: created, completionTime: '2024-05-01T11:55:12Z', succeeded: 1 })), ['w', '1/1', '12s', '5m']);
+  assert.deepEqual(row(job({ startTime: created })), ['w', '0/1', '5m', '5m']);
+});

@@ -237,12 +237,20 @@ export class ContainerRunner {
     this.timers.add(t);
   }
 
-  async stop(graceMs: number): Promise<void> {
+  /**
+   * Stops the container for good. With `finish`, one waiting to start (back-off) is shown as
+   * terminated too, so a pod whose sidecar is stopped this way can still complete.
+   */
+  async stop(graceMs: number, o: { finish?: boolean } = {}): Promise<void> {
     this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     const p = this.proc;
     if (p) await this.deps.supervisor.stop(p, graceMs);
+    else if (o.finish && !this.status.state.terminated) {
+      const last = this.status.lastState.terminated;
+      this.setState({ terminated: { exitCode: last?.exitCode ?? 0, reason: last?.reason ?? 'Completed', finishedAt: new Date().toISOString() } });
+    }
     this.deps.sockets?.releaseAll();
     this.readyHoldUntil = undefined;
     this.status.ready = false;

@@ -42,6 +42,8 @@ export class PodWorker {
   private readyTransition = new Date().toISOString();
   private lastReady = false;
   private terminating: Promise<void> | undefined;
+  /** Set once the sidecar was stopped because the pod's own containers had all finished. */
+  private sidecarsStopped = false;
 
   constructor(public pod: PodResource, private readonly deps: PodWorkerDeps) {
     const previous = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s.restartCount]));
@@ -122,10 +124,19 @@ export class PodWorker {
       this.readyTransition = new Date().toISOString();
     }
     const statuses = this.runners.map((r) => structuredClone(r.status));
+    if (this.sidecarsStopped) {
+      // pilot-agent exits 0 on quitquitquit; the stop signal here is that request, so it shows as such.
+      for (const st of statuses) {
+        const t = st.state.terminated;
+        if (isSidecar(st.name) && t && t.exitCode === 128 + 15) st.state.terminated = { ...t, exitCode: 0, reason: 'Completed' };
+      }
+    }
     const anyRunning = statuses.some((s) => s.state.running);
     const allTerminated = statuses.every((s) => s.state.terminated);
+    // A sidecar the worker stopped does not decide the outcome, as with Kubernetes' native sidecars.
+    const deciding = this.sidecarsStopped ? statuses.filter((s) => !isSidecar(s.name)) : statuses;
     let phase: PodStatus['phase'] = 'Pending';
-    if (allTerminated) phase = statuses.every((s) => s.state.terminated!.exitCode === 0) ? 'Succeeded' : 'Failed';
+    if (allTerminated) phase = deciding.every((s) => s.state.terminated!.exitCode === 0) ? 'Succeeded' : 'Failed';
     else if (anyRunning || statuses.some((s) => s.restartCount > 0)) phase = 'Running';
     const cond = (type: string, ok: boolean) => ({ type, status: ok ? 'True' as const : 'False' as const, lastTransitionTime: this.readyTransition });
     return {
@@ -145,7 +156,30 @@ export class PodWorker {
   }
 
   private changed(): void {
+    this.stopFinishedSidecars();
     this.deps.onStatus(this);
+  }
+
+  /**
+   * A pod that runs to completion (a Job's) would never finish while its proxy runs: once every other
+   * container has terminated for good, the sidecar is stopped, as Istio's `pilot-agent request POST
+   * quitquitquit` or a native sidecar container achieves.
+   */
+  private stopFinishedSidecars(): void {
+    const policy = this.pod.spec!.restartPolicy ?? 'Always';
+    if (this.sidecarsStopped || this.terminating || policy === 'Always') return;
+    const sidecars = this.runners.filter((r) => isSidecar(r.spec.name));
+    const main = this.runners.filter((r) => !isSidecar(r.spec.name));
+    if (!sidecars.length || !main.length) return;
+    // Terminated for good: with OnFailure a failed container is restarted, so only success ends it.
+    const done = main.every((r) => {
+      const t = r.status.state.terminated;
+      return t !== undefined && (policy === 'Never' || t.exitCode === 0);
+    });
+    if (!done) return;
+    this.sidecarsStopped = true;
+    const grace = (this.pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
+    for (const r of sidecars) void r.stop(grace, { finish: true });
   }
 
   /** Stops containers in reverse order (the app before its sidecar), each within the pod's grace period. */
@@ -158,6 +192,11 @@ export class PodWorker {
     }
     return this.terminating;
   }
+}
+
+/** The injected proxy, the one container a finished pod stops rather than waits for. */
+export function isSidecar(name: string): boolean {
+  return name === 'istio-proxy';
 }
 
 function resolvePort(c: Container, port: number | string): number | undefined {

@@ -41,7 +41,7 @@ export async function readSources(paths: string[], recursive: boolean, stdin: No
  * Manifests too large for one request are refused here rather than by the runtime, whose answer
  * could only be "too large": checked locally, the message names the file, document and field.
  */
-export function checkRequestSize(sources: Source[]): void {
+function checkRequestSize(sources: Source[]): void {
   const bytes = Buffer.byteLength(JSON.stringify(sources));
   if (bytes <= MAX_MANIFEST_REQUEST_BYTES) return;
   try {

@@ -12,6 +12,7 @@ import { writeFileAtomic } from './store/persistence.js';
 import type { NetTable } from './pod-net/net-table.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { markPodDeleted } from './controllers/pod-from-template.js';
 
 /** Owners of pods other than Deployments' ReplicaSets; their pods name them directly. */
 const WORKLOAD_KINDS = new Set(['StatefulSet', 'DaemonSet', 'Job']);
@@ -118,7 +119,7 @@ export class Reconciler {
       if (workload) {
         const w = store.get(workload.kind, p.metadata.namespace, workload.name);
         if (!w || (w.metadata.uid ?? '') !== workload.uid) {
-          store.update('Pod', p.metadata.namespace, p.metadata.name, (r) => void (r.metadata.deletionTimestamp ??= new Date().toISOString()));
+          markPodDeleted(store, p);
         }
         continue;
       }
@@ -127,7 +128,7 @@ export class Reconciler {
       const hash = p.metadata.labels?.[TEMPLATE_HASH_LABEL];
       const deploy = hash && owner.name.endsWith(`-${hash}`) ? owner.name.slice(0, -(hash.length + 1)) : owner.name;
       if (!deployments.has(`${p.metadata.namespace}/${deploy}`)) {
-        store.update('Pod', p.metadata.namespace, p.metadata.name, (r) => void (r.metadata.deletionTimestamp ??= new Date().toISOString()));
+        markPodDeleted(store, p);
       }
     }
   }

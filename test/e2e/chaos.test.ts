@@ -117,8 +117,13 @@ describe('chaos: the workshop mesh under load', () => {
     const l = load();
     await settle(1000);
     const victim = await containerPid(ns, podPrefix, container);
-    const inFlight = l.inFlight;
+    // In flight at the moment of the kill: those outstanding when the signal goes, and those sent
+    // before the process is really gone (until then it may still accept and take a request down with it).
+    const inFlightAtSignal = l.inFlight;
+    const sentAtSignal = l.report.sent;
     process.kill(victim.pid, 'SIGKILL');
+    while (!dead(victim.pid)) await new Promise((r) => setImmediate(r));
+    const inFlight = inFlightAtSignal + (l.report.sent - sentAtSignal);
     await restarted(ns, podPrefix, container, victim);
     // The new process serves: what is sent from here on goes through it.
     await serving();
@@ -265,4 +270,14 @@ function connectResult(host: string, port: number): Promise<string> {
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/** Gone, or a zombie its parent has not reaped yet: either way it no longer runs. */
+function dead(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
 }

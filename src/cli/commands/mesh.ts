@@ -96,7 +96,7 @@ export const kubeInject: Command = {
 };
 
 /** Why istiod cannot be asked: not installed, or installed with no replica running. */
-export class IstiodUnavailable extends CliError {
+class IstiodUnavailable extends CliError {
   /** What `weft version` says in place of the control plane's version. */
   readonly short: string;
 
@@ -115,7 +115,7 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** istiod's debug endpoint: reached at its pod's address, as istioctl reaches it through the API server. */
-export async function istiodStatuses(ctx: CommandContext): Promise<{ istiod: string; statuses: ProxyStatus[] }> {
+async function istiodStatuses(ctx: CommandContext): Promise<{ istiod: string; statuses: ProxyStatus[] }> {
   let deployment: Resource;
   try {
     deployment = await ctx.client().call<Resource>('GET', `/v1/get${query({ kind: 'Deployment', namespace: 'istio-system', name: 'istiod' })}`);

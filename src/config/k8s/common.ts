@@ -28,7 +28,7 @@ function regexError(msg: string, fmt: string, ...examples: string[]): string {
 }
 
 /** Kubernetes' IsQualifiedName: label keys and (lower-cased) annotation keys. */
-export function qualifiedNameProblems(key: string): string[] {
+function qualifiedNameProblems(key: string): string[] {
   const parts = key.split('/');
   const out: string[] = [];
   let name: string;
@@ -59,13 +59,13 @@ export function labelValueProblems(value: string): string[] {
 }
 
 /** `Invalid value: "x": ...` as Kubernetes words it; a long value is cut so the message stays one readable line. */
-export function invalidValue(value: string, problem: string): string {
+function invalidValue(value: string, problem: string): string {
   const shown = value.length > 80 ? `${value.slice(0, 80)}...(${value.length - 80} more characters)` : value;
   return `Invalid value: ${JSON.stringify(shown)}: ${problem}`;
 }
 
 /** Keys and values of all annotations together, in bytes, as Kubernetes counts them. */
-export function annotationsSize(m: Record<string, unknown>): number {
+function annotationsSize(m: Record<string, unknown>): number {
   let n = 0;
   for (const [k, v] of Object.entries(m)) n += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
   return n;

@@ -66,25 +66,17 @@ function request(host: string, port: number): Promise<unknown> {
 
 /** Listens on host:port, through the runtime when it offers socket activation. */
 export async function listenOn(server: Server, port: number, host: string): Promise<void> {
-  if (!offered()) {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    return;
-  }
-  const handle = await request(host, port);
+  const handle = offered() ? await request(host, port) : undefined;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(handle as object, () => {
+    const listening = (): void => {
       server.off('error', reject);
       resolve();
-    });
+    };
+    if (handle) server.listen(handle as object, listening);
+    else server.listen(port, host, listening);
   });
-  activated.set(server, { host, port });
+  if (handle) activated.set(server, { host, port });
 }
 
 /** Stops listening for good: the runtime's copy of an activated socket is closed too. */

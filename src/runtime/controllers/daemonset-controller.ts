@@ -25,7 +25,7 @@ export function reconcileDaemonSet(store: Store, d: DaemonSet, mutate: PodMutato
   const live = podsOf(store, d).filter((p) => !p.metadata.deletionTimestamp);
   const current = live.filter((p) => p.metadata.labels?.[REVISION_LABEL] === hash);
   // One node: the old pod goes first, then the new one comes (updateStrategy's default maxSurge 0).
-  for (const p of live) if (p.metadata.labels?.[REVISION_LABEL] !== hash || p !== current[0]) markPodDeleted(store, p);
+  for (const p of live) if (p !== current[0]) markPodDeleted(store, p);
   if (current.length === 0 && podsOf(store, d).length === 0) {
     let name = `${d.metadata.name}-${randomSuffix()}`;
     while (store.get('Pod', d.metadata.namespace, name)) name = `${d.metadata.name}-${randomSuffix()}`;

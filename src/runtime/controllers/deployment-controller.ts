@@ -6,6 +6,7 @@ import type { Resource } from '../../config/resource.js';
 import type { Store } from '../store/store.js';
 import type { PodResource } from '../kubelet/pod-worker.js';
 import { randomSuffix, templateHash } from './template-hash.js';
+import { createPodFrom, markPodDeleted } from './pod-from-template.js';
 
 export const TEMPLATE_HASH_LABEL = 'pod-template-hash';
 
@@ -56,7 +57,7 @@ export function reconcileDeployment(store: Store, d: Deployment, mutate: PodMuta
   // Too many current pods: remove the least useful first (not ready, then newest).
   if (current.length > desired) {
     const extra = [...current].sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
-    for (const p of extra.slice(0, current.length - desired)) markDeleted(store, p);
+    for (const p of extra.slice(0, current.length - desired)) markPodDeleted(store, p);
   }
 
   const readyTotal = live.filter(isPodReady).length;
@@ -69,7 +70,7 @@ export function reconcileDeployment(store: Store, d: Deployment, mutate: PodMuta
   for (const p of oldSorted) {
     const ready = isPodReady(p);
     if (recreate || !ready || available - 1 >= minAvailable) {
-      markDeleted(store, p);
+      markPodDeleted(store, p);
       remainingOld--;
       if (ready) available--;
     }
@@ -87,30 +88,12 @@ export function reconcileDeployment(store: Store, d: Deployment, mutate: PodMuta
   }
 }
 
-function markDeleted(store: Store, p: PodResource): void {
-  store.update('Pod', p.metadata.namespace, p.metadata.name, (r) => {
-    r.metadata.deletionTimestamp ??= new Date().toISOString();
-  });
-}
-
 function createPod(store: Store, d: Deployment, hash: string, mutate: PodMutator): void {
   const t = d.spec!.template;
   const rsName = `${d.metadata.name}-${hash}`;
   let name = `${rsName}-${randomSuffix()}`;
   while (store.get('Pod', d.metadata.namespace, name)) name = `${rsName}-${randomSuffix()}`;
-  const pod: PodResource = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: d.metadata.namespace!,
-      labels: { ...(t.metadata?.labels ?? {}), [TEMPLATE_HASH_LABEL]: hash },
-      ...(t.metadata?.annotations ? { annotations: { ...t.metadata.annotations } } : {}),
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: d.metadata.uid ?? '', controller: true }],
-    },
-    spec: structuredClone(t.spec) as PodResource['spec'],
-  };
-  store.put(mutate(pod));
+  createPodFrom(store, d, t, name, { [TEMPLATE_HASH_LABEL]: hash }, mutate, {}, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: d.metadata.uid ?? '' });
 }
 
 export function deploymentStatus(store: Store, d: Deployment): DeploymentStatus {

@@ -1,4 +1,5 @@
-// Pods built from a workload's pod template, owned by that workload (StatefulSet, DaemonSet, Job).
+// Pods built from a workload's pod template, owned by that workload (Deployment through its ReplicaSet,
+// StatefulSet, DaemonSet, Job).
 
 import type { Resource } from '../../config/resource.js';
 import type { PodResource } from '../kubelet/pod-worker.js';
@@ -11,7 +12,7 @@ export interface Template {
 }
 
 /** Whether the pod's controller is this workload; a recreated workload (new uid) does not own the old pods. */
-export function ownedByWorkload(pod: Resource, owner: Resource): boolean {
+function ownedByWorkload(pod: Resource, owner: Resource): boolean {
   return (pod.metadata.ownerReferences ?? []).some((o) => o.controller && o.kind === owner.kind && o.name === owner.metadata.name && o.uid === (owner.metadata.uid ?? ''));
 }
 
@@ -19,7 +20,15 @@ export function podsOf(store: Store, owner: Resource): PodResource[] {
   return (store.list({ kind: 'Pod', namespace: owner.metadata.namespace }) as PodResource[]).filter((p) => ownedByWorkload(p, owner));
 }
 
-export function createPodFrom(store: Store, owner: Resource, template: Template, name: string, labels: Record<string, string>, mutate: PodMutator, spec: Record<string, unknown> = {}): PodResource {
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+}
+
+/** `ref` names the pod's controller when it is not `owner` itself (a Deployment's ReplicaSet). */
+export function createPodFrom(store: Store, owner: Resource, template: Template, name: string, labels: Record<string, string>, mutate: PodMutator, spec: Record<string, unknown> = {}, ref?: OwnerRef): PodResource {
   const pod: PodResource = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -28,7 +37,7 @@ export function createPodFrom(store: Store, owner: Resource, template: Template,
       namespace: owner.metadata.namespace!,
       labels: { ...(template.metadata?.labels ?? {}), ...labels },
       ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-      ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true }],
+      ownerReferences: [{ ...(ref ?? { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid ?? '' }), controller: true }],
     },
     spec: { ...(structuredClone(template.spec) as PodResource['spec'] & object), ...spec } as PodResource['spec'],
   };

@@ -25,7 +25,8 @@ export type StatefulSet = Resource<StatefulSetSpec, StatefulSetStatus>;
 
 function ordinalOf(s: StatefulSet, p: PodResource): number {
   const rest = p.metadata.name.slice(s.metadata.name.length + 1);
-  return /^\d+$/.test(rest) ? Number(rest) : -1;
+  // Only the canonical spelling: "db-01" is not ordinal 1, so it cannot shadow "db-1".
+  return /^(0|[1-9]\d*)$/.test(rest) ? Number(rest) : -1;
 }
 
 export function reconcileStatefulSet(store: Store, s: StatefulSet, mutate: PodMutator): void {
@@ -33,7 +34,10 @@ export function reconcileStatefulSet(store: Store, s: StatefulSet, mutate: PodMu
   const desired = spec.replicas ?? 1;
   const parallel = spec.podManagementPolicy === 'Parallel';
   const revision = `${s.metadata.name}-${templateHash(spec.template)}`;
-  const byOrdinal = new Map(podsOf(store, s).map((p) => [ordinalOf(s, p), p]));
+  const owned = podsOf(store, s);
+  // A pod it owns under a name without an ordinal is not one of its replicas.
+  for (const p of owned) if (ordinalOf(s, p) < 0 && !p.metadata.deletionTimestamp) markPodDeleted(store, p);
+  const byOrdinal = new Map(owned.filter((p) => ordinalOf(s, p) >= 0).map((p) => [ordinalOf(s, p), p]));
 
   // Scale down: highest ordinal first; in order only once the ones above are gone.
   const extra = [...byOrdinal.entries()].filter(([i]) => i >= desired).sort(([a], [b]) => b - a);

@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import { createLoggedServer, sendJson } from './serve.js';
 
-export function bookDetails(id: number): Record<string, unknown> {
+function bookDetails(id: number): Record<string, unknown> {
   return {
     id,
     author: 'William Shakespeare',

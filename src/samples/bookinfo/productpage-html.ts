@@ -12,7 +12,7 @@ export interface Fetched {
   body: Record<string, unknown>;
 }
 
-export function escapeHtml(value: unknown): string {
+function escapeHtml(value: unknown): string {
   return String(value ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -126,7 +126,12 @@ export function createProductPageServer(config: ProductPageConfig, log?: (line: 
       if (get && path === '/api/v1/products') return sendJson(res, 200, PRODUCTS);
       const api = /^\/api\/v1\/products\/([^/]+)(?:\/(reviews|ratings))?$/.exec(path);
       if (get && api) {
-        const id = encodeURIComponent(decodeURIComponent(api[1]!));
+        let id: string;
+        try {
+          id = encodeURIComponent(decodeURIComponent(api[1]!));
+        } catch {
+          return sendJson(res, 400, { error: 'invalid product id' });
+        }
         const headers = upstreamHeaders(req, sessionUser(req));
         const fetchIt = api[2] === 'reviews' ? reviews : api[2] === 'ratings' ? ratings : details;
         const f = await fetchIt(id, headers);

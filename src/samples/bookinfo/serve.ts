@@ -30,7 +30,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** The port from the first numeric argument (the originals' `app 9080` command line), else 9080. */
-export function portFromArgs(args: readonly string[]): number {
+function portFromArgs(args: readonly string[]): number {
   const arg = args.find((a) => /^\d+$/.test(a));
   return arg === undefined ? 9080 : Number(arg);
 }

@@ -1,7 +1,7 @@
 // fake-service's environment variables as a typed config. Names and defaults are fake-service's own; an
 // empty variable counts as unset, as it does for the Go service. Bad values fail with the variable's name.
 
-import { parseGoDuration } from './duration.js';
+import { parseGoDuration } from '../go-duration.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from './logger.js';
 
 export type ErrorType = 'http_error' | 'delay';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatGoDuration, parseGoDuration } from './duration.js';
+import { formatGoDuration, parseGoDuration } from '../go-duration.js';
 import { encodeIndented, parseJson, quote } from './go-json.js';
 import { decodeResponse, encodeResponse, messageBody } from './response.js';
 import { requestDuration } from './timing.js';

@@ -2,7 +2,7 @@
 // fake-service's own messages are kept, since callers see them in the JSON and in logs.
 
 import type { FakeServiceConfig } from './config.js';
-import { formatGoDuration } from './duration.js';
+import { formatGoDuration } from '../go-duration.js';
 import type { Logger } from './logger.js';
 import type { Random } from './timing.js';
 

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { FakeServiceConfig } from './config.js';
-import { formatGoDuration } from './duration.js';
+import { formatGoDuration } from '../go-duration.js';
 import { createErrorInjector } from './error-injector.js';
 import { localIPv4Addresses } from './ip-addresses.js';
 import { createLogger, type Logger } from './logger.js';

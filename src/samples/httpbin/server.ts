@@ -7,6 +7,7 @@ import type { Flavor } from './flavor.js';
 import { formatJson, formatJsonLine, Ordered, type Json } from './json-format.js';
 import { bodyFields, fullUrl, multiValues, origin, queryPairs, readBody, requestHeaders, requestPath } from './request-data.js';
 import { chooseStatusCode, parseStatusCodes, statusResponse } from './status-codes.js';
+import { parseGoDuration } from '../go-duration.js';
 
 const MAX_DELAY_SECONDS = 10;
 const MAX_STREAM_LINES = 100;
@@ -35,6 +36,15 @@ function send(ctx: Ctx, status: number, body: string | Buffer, headers: Record<s
 
 function sendJson(ctx: Ctx, value: Json | Ordered, status = 200): void {
   send(ctx, status, formatJson(ctx.flavor, value), { 'Content-Type': jsonType(ctx.flavor) });
+}
+
+/** A path segment percent-decoded, or undefined when it is malformed (a 400, not a 500). */
+function decoded(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function badRequest(ctx: Ctx, detail: string): void {
@@ -119,16 +129,18 @@ function status(ctx: Ctx, raw: string): void {
   send(ctx, code, code === 204 || code === 304 ? '' : extra.body, { 'Content-Type': type, ...extra.headers });
 }
 
-/** Seconds in a Go duration string ("1.5s", "300ms", "1m"), as go-httpbin also takes. */
-function goDurationSeconds(raw: string): number | undefined {
-  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  const parts = [...raw.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== raw) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2]!]!, 0);
+
+/** Seconds in a Go duration ("1.5s", "300ms"), as go-httpbin takes them; undefined when malformed. */
+function goSeconds(raw: string): number | undefined {
+  try {
+    return parseGoDuration(raw) / 1e9;
+  } catch {
+    return undefined;
+  }
 }
 
 async function delay(ctx: Ctx, raw: string): Promise<void> {
-  const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : ctx.flavor === 'go' ? goDurationSeconds(raw) : undefined;
+  const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : ctx.flavor === 'go' ? goSeconds(raw) : undefined;
   if (seconds === undefined || !Number.isFinite(seconds)) {
     badRequest(ctx, `invalid duration: ${raw}`);
     return;
@@ -347,7 +359,9 @@ async function route(ctx: Ctx): Promise<void> {
   } else if (path === '/uuid') {
     if (only(['GET'])) sendJson(ctx, { uuid: randomUUID() });
   } else if ((m = /^\/status\/([^/]+)$/.exec(path))) {
-    status(ctx, decodeURIComponent(m[1]!));
+    const codes = decoded(m[1]!);
+    if (codes === undefined) badRequest(ctx, 'Invalid status code');
+    else status(ctx, codes);
   } else if ((m = /^\/delay\/([^/]+)$/.exec(path))) {
     await delay(ctx, m[1]!);
   } else if (path === '/response-headers') {
@@ -361,7 +375,9 @@ async function route(ctx: Ctx): Promise<void> {
   } else if (path === '/cookies/set') {
     if (only(['GET'])) setCookies(ctx, queryPairs(ctx.req));
   } else if ((m = /^\/cookies\/set\/([^/]+)\/([^/]*)$/.exec(path))) {
-    if (only(['GET'])) setCookies(ctx, [[decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)]]);
+    const [k, v] = [decoded(m[1]!), decoded(m[2]!)];
+    if (k === undefined || v === undefined) badRequest(ctx, 'Invalid cookie');
+    else if (only(['GET'])) setCookies(ctx, [[k, v]]);
   } else if (path === '/cookies/delete') {
     if (only(['GET'])) deleteCookies(ctx);
   } else if ((m = /^\/(redirect|relative-redirect|absolute-redirect)\/([^/]+)$/.exec(path))) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { goDuration, goG, parseGoDuration } from './go-format.js';
+import { goG, parseGoDuration } from './go-format.js';
+import { formatGoDuration as goDuration } from '../../samples/go-duration.js';
 
 describe('Go number formats', () => {
   it('prints %g and %.Ng as Go does', () => {

@@ -1,4 +1,7 @@
-// Numbers and durations printed the way Go's fmt prints them, so fortio's output reads as the original's.
+// Numbers printed the way Go's fmt prints them, so fortio's output reads as the original's; durations
+// come from the Go duration module the Go stand-ins share.
+
+import { parseGoDuration as goNanoseconds } from '../../samples/go-duration.js';
 
 /** Go's %g (shortest) or %.Ng: exponent form below 1e-4 or at/over the precision, trailing zeros dropped. */
 export function goG(x: number, precision?: number): string {
@@ -26,36 +29,8 @@ export function goG(x: number, precision?: number): string {
   return neg ? `-${out}` : out;
 }
 
-/** Go's time.Duration String() for a count of nanoseconds, e.g. 34.963125ms, 1.5s, 2m3.25s. */
-export function goDuration(ns: bigint): string {
-  if (ns < 0n) return `-${goDuration(-ns)}`;
-  if (ns === 0n) return '0s';
-  const frac = (whole: bigint, unit: bigint, width: number): string => {
-    const f = (whole % unit).toString().padStart(width, '0').replace(/0+$/, '');
-    return `${whole / unit}${f ? `.${f}` : ''}`;
-  };
-  if (ns < 1000n) return `${ns}ns`;
-  if (ns < 1_000_000n) return `${frac(ns, 1000n, 3)}µs`;
-  if (ns < 1_000_000_000n) return `${frac(ns, 1_000_000n, 6)}ms`;
-  const hours = ns / 3_600_000_000_000n;
-  const minutes = (ns / 60_000_000_000n) % 60n;
-  const secs = `${frac(ns % 60_000_000_000n, 1_000_000_000n, 9)}s`;
-  if (hours > 0n) return `${hours}h${minutes}m${secs}`;
-  if (minutes > 0n) return `${minutes}m${secs}`;
-  return secs;
-}
-
 /** Parses a Go duration such as 5s, 100ms, 1m30s, 1.5h; a bare number is taken as seconds, as fortio allows. */
 export function parseGoDuration(text: string): number {
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let matched = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    total += Number(m[1]) * units[m[2]!]!;
-    matched = re.lastIndex;
-  }
-  if (matched !== text.length || text === '') throw new Error(`time: invalid duration "${text}"`);
-  return total;
+  return goNanoseconds(text) / 1e6;
 }

@@ -3,7 +3,7 @@
 import http from 'node:http';
 
 export const FORTIO_VERSION = '1.69.5';
-export const USER_AGENT = `fortio.org/fortio-${FORTIO_VERSION}`;
+const USER_AGENT = `fortio.org/fortio-${FORTIO_VERSION}`;
 
 export interface Target {
   url: URL;

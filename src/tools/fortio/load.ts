@@ -5,7 +5,8 @@ import http from 'node:http';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Histogram } from './histogram.js';
-import { goDuration, goG } from './go-format.js';
+import { goG } from './go-format.js';
+import { formatGoDuration as goDuration } from '../../samples/go-duration.js';
 import { FORTIO_VERSION, headSize, requestOptions, type Target } from './http-target.js';
 
 export interface LoadOptions {

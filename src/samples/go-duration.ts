@@ -1,5 +1,5 @@
-// Go's time.Duration text: fake-service reads durations like "1m30s" from its environment and writes
-// them back ("202.008µs") in responses and logs, so both directions follow Go's rules.
+// Go's time.Duration text, shared by the stand-ins of Go programs (fake-service, go-httpbin, fortio): they
+// read durations like "1m30s" and write them back ("202.008µs"), so both directions follow Go's rules.
 
 const UNIT_NS: Record<string, number> = {
   ns: 1,

@@ -22,6 +22,7 @@ import {
   startH2Backend,
   startHttpBackend,
   startProxy,
+  startTcpBackend,
 } from './test-support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -91,6 +92,34 @@ describe('outbound HTTP/1.1', () => {
       }),
       2,
     );
+  });
+
+  test('a restarted endpoint: every pooled connection it closed is dropped, and the request succeeds on a new one', async (t) => {
+    const defer = cleanups(t);
+    // Answers the first request on each connection and closes the connection on the second, as an
+    // endpoint whose process restarted leaves every pooled connection to it closed.
+    let accepted = 0;
+    const backend = await startTcpBackend((s) => {
+      accepted++;
+      let served = 0;
+      s.on('data', (d) => {
+        if (!d.includes('\r\n\r\n')) return;
+        if (served++ > 0) return void s.destroy();
+        s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      });
+    });
+    defer(() => backend.close());
+    const p = await startProxy(1, addService(emptyConfig(), { name: 'web', vip: '127.213.1.1', port: 80, upstream: 'http1', endpoints: [backend.port] }));
+    defer(() => p.shutdown());
+    // Four downstream connections at once leave four pooled upstream connections.
+    const agents = [0, 1, 2, 3].map(() => new OutboundAgent(p.loopbackIP, { host: '127.213.1.1', port: 80 }));
+    for (const a of agents) defer(() => a.destroy());
+    const first = await Promise.all(agents.map((agent) => send({ agent, host: WEB, port: 80, path: '/warm' })));
+    assert.deepEqual(first.map((r) => r.status), [200, 200, 200, 200]);
+    assert.equal(accepted, 4);
+    const r = await send({ agent: agents[0]!, host: WEB, port: 80, path: '/after-restart' });
+    assert.equal(r.status, 200, `the retry went out on another dead pooled connection: ${r.text}`);
+    assert.equal(accepted, 5, 'the retry dials a new connection');
   });
 
   test('a 5 MB POST body is streamed to the backend', async (t) => {

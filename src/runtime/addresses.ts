@@ -1,7 +1,7 @@
 // Loopback address plan. A runtime owns one 127.X.0.0/16 block, claimed by binding its API there,
 // so several runtimes on one machine (a user's, each test's) never hand out the same address.
 //
-//   127.X.0.1          the runtime's API
+//   127.X.0.1          the runtime's API, and the node's address (pods' hostIP, where node ports listen)
 //   127.X.0.2-254      load-balancer addresses (LoadBalancer services)
 //   127.X.1-63.*       service cluster IPs
 //   127.X.64-127.*     pod IPs
@@ -17,7 +17,12 @@ export interface AddressPlan {
 }
 
 export function planFor(block: number): AddressPlan {
-  return { block, api: `127.${block}.0.1` };
+  return { block, api: nodeAddress(block) };
+}
+
+/** The one node's address: the runtime is the node. */
+export function nodeAddress(block: number): string {
+  return `127.${block}.0.1`;
 }
 
 /** Tries blocks (the preferred one first, then random ones) until the API port binds. */

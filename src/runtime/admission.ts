@@ -23,9 +23,10 @@ export function makeAdmission(store: Store, addresses: AddressAllocator, mutateP
     const ip = (s.spec as ServiceSpec | undefined)?.clusterIP;
     if (ip && ip !== 'None') addresses.markUsed(ip);
   }
+  const nodePorts = new Set<number>();
   return {
     admit(obj, existing) {
-      if (obj.kind === 'Service') return admitService(obj as Resource<ServiceSpec>, existing as Resource<ServiceSpec> | undefined, addresses, store);
+      if (obj.kind === 'Service') return admitService(obj as Resource<ServiceSpec>, existing as Resource<ServiceSpec> | undefined, addresses, store, nodePorts);
       if (obj.kind === 'Pod') {
         if (existing) {
           if (JSON.stringify(existing.spec) !== JSON.stringify(obj.spec)) {
@@ -41,12 +42,27 @@ export function makeAdmission(store: Store, addresses: AddressAllocator, mutateP
       if (obj.kind === 'Service') {
         const ip = (obj.spec as ServiceSpec | undefined)?.clusterIP;
         if (ip && ip !== 'None') addresses.release(ip);
+        for (const p of (obj.spec as ServiceSpec | undefined)?.ports ?? []) if (p.nodePort) nodePorts.delete(p.nodePort);
       }
     },
   };
 }
 
-function admitService(svc: Resource<ServiceSpec>, existing: Resource<ServiceSpec> | undefined, addresses: AddressAllocator, store: Store): Resource<ServiceSpec> {
+const NODE_PORT_MIN = 30000;
+const NODE_PORT_MAX = 32767;
+
+function freeNodePort(taken: Set<number>): number {
+  const span = NODE_PORT_MAX - NODE_PORT_MIN + 1;
+  const start = Math.floor(Math.random() * span);
+  for (let i = 0; i < span; i++) {
+    const port = NODE_PORT_MIN + ((start + i) % span);
+    if (!taken.has(port)) return port;
+  }
+  throw new AdmissionError(422, `Service: spec.ports.nodePort: Internal error: range is full (${NODE_PORT_MIN}-${NODE_PORT_MAX})`);
+}
+
+/** `nodePorts` holds the node ports handed out and not yet forgotten, so services admitted in one batch never share one. */
+function admitService(svc: Resource<ServiceSpec>, existing: Resource<ServiceSpec> | undefined, addresses: AddressAllocator, store: Store, nodePorts: Set<number>): Resource<ServiceSpec> {
   const spec = { ...svc.spec! };
   spec.type ??= 'ClusterIP';
   const prevIP = existing?.spec?.clusterIP;
@@ -66,9 +82,29 @@ function admitService(svc: Resource<ServiceSpec>, existing: Resource<ServiceSpec
     spec.clusterIPs = [spec.clusterIP];
   }
   if (spec.type === 'LoadBalancer' || spec.type === 'NodePort') {
-    // Node ports as Kubernetes allocates them (30000-32767), kept across re-applies.
+    // Node ports as Kubernetes allocates them (30000-32767), unique on the node, kept across re-applies.
     const prevPorts = existing?.spec?.ports ?? [];
-    spec.ports = (spec.ports ?? []).map((p) => ({ ...p, nodePort: p.nodePort ?? prevPorts.find((x) => x.port === p.port)?.nodePort ?? 30000 + Math.floor(Math.random() * 2768) }));
+    const taken = new Set(nodePorts);
+    for (const o of store.list({ kind: 'Service' })) {
+      if (o.metadata.namespace === svc.metadata.namespace && o.metadata.name === svc.metadata.name) continue;
+      for (const p of (o.spec as ServiceSpec | undefined)?.ports ?? []) if (p.nodePort) taken.add(p.nodePort);
+    }
+    for (const p of prevPorts) if (p.nodePort) taken.delete(p.nodePort);
+    spec.ports = (spec.ports ?? []).map((p, i) => {
+      const field = `spec.ports[${i}].nodePort`;
+      if (p.nodePort !== undefined) {
+        if (p.nodePort < NODE_PORT_MIN || p.nodePort > NODE_PORT_MAX) {
+          throw new AdmissionError(422, `Service "${svc.metadata.name}" is invalid: ${field}: Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is ${NODE_PORT_MIN}-${NODE_PORT_MAX}`);
+        }
+        if (taken.has(p.nodePort)) throw new AdmissionError(422, `Service "${svc.metadata.name}" is invalid: ${field}: Invalid value: ${p.nodePort}: provided port is already allocated`);
+        taken.add(p.nodePort);
+        return p;
+      }
+      const nodePort = prevPorts.find((x) => x.port === p.port)?.nodePort ?? freeNodePort(taken);
+      taken.add(nodePort);
+      nodePorts.add(nodePort);
+      return { ...p, nodePort };
+    });
   }
   spec.ports = (spec.ports ?? []).map((p) => ({ ...p, protocol: p.protocol ?? 'TCP', targetPort: p.targetPort ?? p.port }));
   const status = svc.status ?? existing?.status ?? { loadBalancer: {} };

@@ -124,14 +124,22 @@ spec:
     assert.equal(await w.ok(['apply', '-f', '-'], { input: gw }), 'gateway.networking.istio.io/bookinfo-gateway created\n');
     gateway = (await w.ok(['-n', 'istio-system', 'get', 'service', 'istio-ingressgateway', '-o', "jsonpath={.status.loadBalancer.ingress[0].ip}"])).trim();
     assert.match(gateway, /^127\.\d+\.\d+\.\d+(:\d+)?$/);
-    const nodePort = (await w.ok(['-n', 'istio-system', 'get', 'service', 'istio-ingressgateway', '-o', 'jsonpath={.spec.ports[?(@.name=="http2")].nodePort}'])).trim();
-    assert.match(nodePort, /^3\d{4}$/);
-    let code = '';
-    for (let i = 0; i < 100 && code !== '200'; i++) {
-      code = spawnSync('curl', ['-o', '/dev/null', '-s', '-w', '%{http_code}\n', `http://${gateway}/productpage`], { encoding: 'utf8' }).stdout.trim();
-      if (code !== '200') await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(code, '200');
+    const curl = async (url: string): Promise<string> => {
+      let code = '';
+      for (let i = 0; i < 100 && code !== '200'; i++) {
+        code = spawnSync('curl', ['-o', '/dev/null', '-s', '-w', '%{http_code}\n', url], { encoding: 'utf8' }).stdout.trim();
+        if (code !== '200') await new Promise((r) => setTimeout(r, 100));
+      }
+      return code;
+    };
+    assert.equal(await curl(`http://${gateway}/productpage`), '200');
+    // The Minikube way: the node's address and the gateway's node port (the node's address is the
+    // gateway pod's hostIP, as Istio's ingress task finds it without a load balancer).
+    const ingressPort = (await w.ok(['-n', 'istio-system', 'get', 'service', 'istio-ingressgateway', '-o', 'jsonpath={.spec.ports[?(@.name=="http2")].nodePort}'])).trim();
+    assert.match(ingressPort, /^3\d{4}$/);
+    const ingressHost = (await w.ok(['get', 'po', '-l', 'istio=ingressgateway', '-n', 'istio-system', '-o', 'jsonpath={.items[0].status.hostIP}'])).trim();
+    assert.match(ingressHost, /^127\.\d+\.0\.1$/);
+    assert.equal(await curl(`http://${ingressHost}:${ingressPort}/productpage`), '200');
   });
 
   it('shows all three reviews versions over 30 requests: no stars, black and red', async () => {

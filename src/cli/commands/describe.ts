@@ -35,7 +35,7 @@ function describePod(r: Resource): string {
   let out = kv([
     ...header(r),
     ['Service Account', String(spec.serviceAccountName ?? 'default')],
-    ['Node', 'weft/127.0.0.1'],
+    ['Node', `weft/${String(st.hostIP ?? '')}`],
     ['Start Time', String(st.startTime ?? '<none>')],
     ['Status', r.metadata.deletionTimestamp ? 'Terminating' : String(st.phase ?? 'Pending')],
     ['IP', String(st.podIP ?? '')],

@@ -247,7 +247,7 @@ export class Http1Session {
     this.connect(a, body);
   }
 
-  private connect(a: Active, body: Buffer | undefined): void {
+  private connect(a: Active, body: Buffer | undefined, fresh = false): void {
     const user: UpstreamUser = {
       data: (d) => {
         try {
@@ -259,7 +259,7 @@ export class Http1Session {
       gone: (err) => this.onUpstreamGone(a, socket, err),
       drain: () => this.sock.resume(),
     };
-    const { socket, reused } = this.ctx.pool.acquire(a.target.host, a.target.port, sourceAddress(a.target.host, this.ctx.state.podIP).localAddress, user, a.ex.cluster?.connectTimeoutMs);
+    const { socket, reused } = this.ctx.pool.acquire(a.target.host, a.target.port, sourceAddress(a.target.host, this.ctx.state.podIP).localAddress, user, a.ex.cluster?.connectTimeoutMs, fresh);
     a.up = socket;
     a.reused = reused;
     a.upStart = performance.now();
@@ -433,7 +433,7 @@ export class Http1Session {
     if (a.reused && !a.retried && !a.bodySent) {
       a.retried = true;
       socket.destroy();
-      this.connect(a, undefined);
+      this.connect(a, undefined, true);
       return;
     }
     const connected = !socket.connecting && a.ex.upstreamLocal !== '-';

@@ -25,11 +25,19 @@ const CONN = Symbol('weft.upstreamConn');
 export class UpstreamPool {
   private readonly idle = new Map<string, Conn[]>();
 
-  /** A pooled connection (reused: true) or a new one, bound to user until released or gone. */
-  acquire(host: string, port: number, localAddress: string | undefined, user: UpstreamUser, connectTimeoutMs = 10_000): { socket: Socket; reused: boolean } {
+  /**
+   * A pooled connection (reused: true) or a new one, bound to user until released or gone. `fresh`
+   * dials anew and closes the endpoint's idle connections: after one of them turned out closed by the
+   * server (a restarted endpoint), the others were most likely closed with it.
+   */
+  acquire(host: string, port: number, localAddress: string | undefined, user: UpstreamUser, connectTimeoutMs = 10_000, fresh = false): { socket: Socket; reused: boolean } {
     const key = `${host}:${port}`;
     const list = this.idle.get(key);
-    while (list && list.length) {
+    if (fresh && list) {
+      this.idle.delete(key);
+      for (const c of list) c.socket.destroy();
+    }
+    while (!fresh && list && list.length) {
       const c = list.pop()!;
       if (c.socket.destroyed) continue;
       c.socket.setTimeout(0);

@@ -114,13 +114,19 @@ describe('reconcileEndpoints', () => {
     assert.equal(store.get('Endpoints', 'demo', 'web'), undefined);
   });
 
-  test('a service without a selector gets no Endpoints; one with an empty selector gets none listed', () => {
+  test('a service without a selector gets no Endpoints but keeps hand-written ones; one with an empty selector gets none listed', () => {
     const store = new Store();
     addService(store, 'manual', { clusterIP: '127.200.1.9', ports: [{ port: 80 }] });
+    addService(store, 'written', { clusterIP: '127.200.1.11', ports: [{ port: 80 }] });
+    const subsets = [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: 8080 }] }];
+    store.put({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'written', namespace: 'demo' }, subsets });
+    store.put({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'orphan', namespace: 'demo' }, subsets });
     addService(store, 'empty', { selector: {}, clusterIP: '127.200.1.10', ports: [{ port: 80 }] });
     addPod(store, 'a', { ip: '127.200.64.1', ready: true });
     reconcileEndpoints(store);
     assert.equal(store.get('Endpoints', 'demo', 'manual'), undefined);
+    assert.deepEqual(subsetsOf(store, 'written'), subsets);
+    assert.equal(store.get('Endpoints', 'demo', 'orphan'), undefined, 'Endpoints go with their service');
     assert.deepEqual(subsetsOf(store, 'empty'), []);
   });
 });

@@ -73,9 +73,10 @@ export function reconcileEndpoints(store: Store): void {
     else podsByNs.set(ns, [p]);
   }
   for (const svc of services) {
-    if (!svc.spec?.selector) continue;
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    // A service without a selector keeps the Endpoints its user writes, as in Kubernetes.
     wanted.add(key);
+    if (!svc.spec?.selector) continue;
     const subsets = endpointSubsets(store, svc, podsByNs.get(svc.metadata.namespace ?? '') ?? []);
     const existing = store.get('Endpoints', svc.metadata.namespace, svc.metadata.name);
     if (existing && JSON.stringify(existing.subsets ?? []) === JSON.stringify(subsets)) continue;

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container } from '../../config/k8s/pod.js';
 import type { Store } from '../store/store.js';
-import { podLoopbackFor, type AddressAllocator } from '../addresses.js';
+import { nodeAddress, podLoopbackFor, type AddressAllocator } from '../addresses.js';
 import type { Supervisor } from '../supervisor.js';
 import { PodWorker, type PodResource, type PodWorkerDeps } from './pod-worker.js';
 import type { KeyLookup } from './launch.js';
@@ -74,7 +74,7 @@ export class Kubelet {
       }
       if (!pod.status?.podIP) {
         const podIP = this.o.addresses.allocate('pod');
-        const status = { ...(pod.status ?? {}), podIP, podLoopbackIP: podLoopbackFor(podIP) };
+        const status = { ...(pod.status ?? {}), hostIP: nodeAddress(this.o.addresses.block), podIP, podLoopbackIP: podLoopbackFor(podIP) };
         this.o.store.setStatus('Pod', pod.metadata.namespace, pod.metadata.name, status);
         continue; // the status write triggers another sync
       }

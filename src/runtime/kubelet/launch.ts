@@ -31,6 +31,8 @@ export const guardScript = join(packageRoot, 'libexec', 'guard');
 export const shimsDir = join(packageRoot, 'libexec', 'shims');
 
 export interface PodStatusFields {
+  /** The node's address: where node ports listen. */
+  hostIP?: string;
   podIP?: string;
   podLoopbackIP?: string;
 }
@@ -125,7 +127,7 @@ export function fieldValue(pod: Resource<PodSpec, PodStatusFields>, path: string
       return pod.status?.podIP ?? '';
     case 'status.hostIP':
     case 'status.hostIPs':
-      return '127.0.0.1';
+      return pod.status?.hostIP ?? '';
     default:
       throw new LaunchError('CreateContainerConfigError', `unsupported fieldRef "${path}"`);
   }

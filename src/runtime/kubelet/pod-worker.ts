@@ -14,7 +14,6 @@ export interface PodStatus extends PodStatusFields {
   phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
   conditions: Array<{ type: string; status: 'True' | 'False'; lastTransitionTime: string }>;
   containerStatuses: ContainerStatus[];
-  hostIP: string;
   podIPs?: Array<{ ip: string }>;
   startTime: string;
 }
@@ -142,7 +141,6 @@ export class PodWorker {
     return {
       ...(this.pod.status ?? {}),
       phase,
-      hostIP: '127.0.0.1',
       podIPs: this.pod.status?.podIP ? [{ ip: this.pod.status.podIP }] : [],
       startTime: this.pod.status?.startTime ?? this.startTime,
       conditions: [

@@ -15,15 +15,16 @@ export const get: Command = {
   name: 'get',
   group: 'Basic',
   summary: 'Display one or many resources',
-  usage: ['weft get TYPE[,TYPE...] [NAME...] [-o wide|yaml|json|name|jsonpath=TEMPLATE] [-n NS | -A] [-l key=value]', 'weft get TYPE/NAME...'],
+  usage: ['weft get TYPE[,TYPE...] [NAME...] [-o wide|yaml|json|name|jsonpath=TEMPLATE] [-n NS | -A] [-l key=value] [--show-labels] [--no-headers]', 'weft get TYPE/NAME...'],
   details: 'Types: pods (po), services (svc), deployments (deploy), statefulsets (sts), daemonsets (ds), jobs, namespaces (ns), serviceaccounts (sa), configmaps (cm), secrets, endpoints (ep), and the Istio kinds (virtualservices/vs, destinationrules/dr, gateways/gw, serviceentries/se, sidecars, peerauthentications/pa, authorizationpolicies, requestauthentications, ...), and kinds stored without effect (clusterroles, rolebindings, crd, pdb, hpa, netpol, pvc, ingresses, ...). "all" means pods, services, daemonsets, deployments, statefulsets, horizontalpodautoscalers and jobs.',
   options: {
     output: { type: 'string', short: 'o' },
     'all-namespaces': { type: 'boolean', short: 'A' },
     selector: { type: 'string', short: 'l' },
     'show-labels': { type: 'boolean' },
+    'no-headers': { type: 'boolean' },
   },
-  optionHelp: { output: 'wide|yaml|json|name|jsonpath=TEMPLATE', 'all-namespaces': 'list across all namespaces', selector: 'label selector key=value[,key=value]' },
+  optionHelp: { output: 'wide|yaml|json|name|jsonpath=TEMPLATE', 'no-headers': 'tables without their header line', 'show-labels': 'a last column with every label', 'all-namespaces': 'list across all namespaces', selector: 'label selector key=value[,key=value]' },
   async run(ctx, args, v) {
     const client = ctx.client();
     const groups = splitTypeNames(args).flatMap((g) => (g.type === 'all' ? ALL.map((t) => ({ type: t, names: g.names })) : [g]));
@@ -51,7 +52,7 @@ export const get: Command = {
         found.push(...list.items);
       }
     }
-    const text = printResources(found, { output, allNamespaces: allNs, now: new Date(), showKind: groups.length > 1, single });
+    const text = printResources(found, { output, allNamespaces: allNs, now: new Date(), showKind: groups.length > 1, single, noHeaders: boolOpt(v, 'no-headers'), showLabels: boolOpt(v, 'show-labels') });
     if (text) ctx.out(text);
     else if (errors.length === 0 && (!output || output === 'wide')) ctx.err(`${noResourcesMessage(allNs ? undefined : ctx.namespace)}\n`);
     if (errors.length) throw new CliError(errors.join('\n'));

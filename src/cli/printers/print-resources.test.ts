@@ -73,6 +73,15 @@ test('several kinds: kind-prefixed names, one table per kind, blank line between
   );
 });
 
+test('--no-headers drops the header line and sizes columns by the rows; --show-labels adds LABELS', () => {
+  assert.equal(printResources([podA], opts({ noHeaders: true })), 'service-a-1   1/1   Running   0     5m\n');
+  const labelled: Resource = { ...podA, metadata: { ...podA.metadata, labels: { version: 'v1', app: 'service-a' } } };
+  assert.equal(
+    printResources([labelled, { ...podA, metadata: { ...podA.metadata, name: 'bare' } }], opts({ showLabels: true })),
+    'NAME          READY   STATUS    RESTARTS   AGE   LABELS\nservice-a-1   1/1     Running   0          5m    app=service-a,version=v1\nbare          1/1     Running   0          5m    <none>\n',
+  );
+});
+
 test('-o wide', () => {
   const out = printResources([svcA], opts({ output: 'wide' }));
   assert.equal(out, 'NAME        TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE   SELECTOR\nservice-a   ClusterIP   127.1.0.5    <none>        80/TCP    5m    <none>\n');

@@ -16,6 +16,10 @@ export interface PrintOptions {
   showKind: boolean;
   /** The user named exactly one object: yaml/json/jsonpath see it rather than a List. */
   single?: boolean;
+  /** --show-labels: a last LABELS column. */
+  showLabels?: boolean;
+  /** --no-headers: tables without their header line. */
+  noHeaders?: boolean;
   /** --allow-missing-template-keys; kubectl's default is true. */
   allowMissingKeys?: boolean;
 }
@@ -71,6 +75,12 @@ function withoutManagedFields(r: Resource): Resource {
   return { ...r, metadata };
 }
 
+/** kubectl's LABELS cell: key=value pairs in key order, comma-separated, or <none>. */
+function labelsCell(labels: Record<string, string> | undefined): string {
+  const keys = Object.keys(labels ?? {}).sort();
+  return keys.length ? keys.map((k) => `${k}=${labels![k]}`).join(',') : '<none>';
+}
+
 function printTables(resources: Resource[], opts: PrintOptions, wide: boolean): string {
   // One table per kind, in the order the kinds first appear.
   const groups = new Map<string, Resource[]>();
@@ -85,13 +95,14 @@ function printTables(resources: Resource[], opts: PrintOptions, wide: boolean): 
     const columns = columnsFor(list[0]!.kind);
     // Cluster-scoped kinds get no NAMESPACE column even with --all-namespaces.
     const withNamespace = opts.allNamespaces && list.some((r) => r.metadata.namespace !== undefined);
-    const headers = [...(withNamespace ? ['NAMESPACE'] : []), ...(wide ? columns.wideHeaders : columns.headers)];
+    const headers = [...(withNamespace ? ['NAMESPACE'] : []), ...(wide ? columns.wideHeaders : columns.headers), ...(opts.showLabels ? ['LABELS'] : [])];
     const rows = list.map((r) => {
       const cells = columns.row(r, opts.now, wide);
       if (opts.showKind) cells[0] = `${kindPrefix(r)}/${cells[0]}`;
+      if (opts.showLabels) cells.push(labelsCell(r.metadata.labels));
       return withNamespace ? [r.metadata.namespace ?? '', ...cells] : cells;
     });
-    tables.push(formatTable(headers, rows));
+    tables.push(formatTable(opts.noHeaders ? undefined : headers, rows));
   }
   return tables.join('\n');
 }

@@ -8,8 +8,9 @@ const PADDING = 3;
  * Lays out rows under headers as `kubectl get` does: left aligned, each column as wide as its
  * widest cell plus three spaces, no trailing spaces, a newline after every line.
  */
-export function formatTable(headers: string[], rows: string[][]): string {
-  const lines = [headers, ...rows].map((cells) => cells.map(cellText));
+export function formatTable(headers: string[] | undefined, rows: string[][]): string {
+  // Without headers (--no-headers) the columns are as wide as the rows alone need, as kubectl's.
+  const lines = (headers ? [headers, ...rows] : rows).map((cells) => cells.map(cellText));
   const columns = Math.max(0, ...lines.map((l) => l.length));
   const widths: number[] = [];
   for (let c = 0; c < columns - 1; c++) {

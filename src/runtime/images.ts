@@ -25,6 +25,7 @@ const SAMPLES: ReadonlyArray<{ repos: readonly string[]; entry: string }> = [
   // Bookinfo. The database-backed ratings-v2 images are left out: they need MongoDB or MySQL.
   { repos: ['istio/examples-bookinfo-productpage-v1'], entry: 'samples/bookinfo/productpage-main.js' },
   { repos: ['istio/examples-bookinfo-details-v1'], entry: 'samples/bookinfo/details-main.js' },
+  { repos: ['istio/examples-bookinfo-details-v2'], entry: 'samples/bookinfo/details-v2-main.js' },
   { repos: ['istio/examples-bookinfo-ratings-v1'], entry: 'samples/bookinfo/ratings-main.js' },
   { repos: ['istio/examples-bookinfo-reviews-v1'], entry: 'samples/bookinfo/reviews-v1-main.js' },
   { repos: ['istio/examples-bookinfo-reviews-v2'], entry: 'samples/bookinfo/reviews-v2-main.js' },

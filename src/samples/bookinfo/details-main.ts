@@ -1,5 +1,5 @@
 // Entry of the details-v1 image.
-import { createDetailsServer } from './details.js';
+import { createDetailsServer, detailsConfig, IMAGE_ENV } from './details.js';
 import { runMain } from './serve.js';
 
-runMain('details', createDetailsServer());
+runMain('details', createDetailsServer(detailsConfig({ ...IMAGE_ENV.v1, ...process.env })));

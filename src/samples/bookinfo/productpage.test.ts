@@ -18,7 +18,7 @@ let detailsUrl = '';
 let ratingsUrl = '';
 let deadUrl = '';
 before(async () => {
-  detailsUrl = await start(createDetailsServer(() => {}));
+  detailsUrl = await start(createDetailsServer(undefined, () => {}));
   ratingsUrl = await start(createRatingsServer(() => {}));
   const gone = createServer();
   deadUrl = `http://127.0.0.1:${await listen(gone)}`;

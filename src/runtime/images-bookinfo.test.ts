@@ -21,4 +21,7 @@ test('Bookinfo images run the built-in stand-ins, whatever the registry and tag'
 test('the database-backed ratings-v2 images are not built in', () => {
   const plan = planImage('istio/examples-bookinfo-ratings-v2:1.8.0', 'ratings', undefined);
   assert.equal(plan.kind, 'missing');
+  assert.match(plan.kind === 'missing' ? plan.message : '', /^image "istio\/examples-bookinfo-ratings-v2:1\.8\.0" is not built into Weft: it needs a MongoDB database \(or MySQL with DB_TYPE=mysql\)/);
+  const mysql = planImage('docker.io/istio/examples-bookinfo-mysqldb:1.20.2', 'mysqldb', undefined);
+  assert.match(mysql.kind === 'missing' ? mysql.message : '', /it needs MySQL, which Weft does not run$/);
 });

@@ -25,3 +25,11 @@ describe('sample images', () => {
     assert.deepEqual(planImage('mccutchen/go-httpbin@sha256:abc', 'httpbin', undefined), { kind: 'sample', entry: 'samples/httpbin/go-main.js' });
   });
 });
+
+describe('tools images', () => {
+  it('runs every curl and sleep image of Istio’s samples and tasks as a tools container', () => {
+    for (const image of ['curlimages/curl', 'docker.io/curlimages/curl:8.16.0', 'governmentpaas/curl-ssl', 'tutum/curl', 'radial/busyboxplus:curl', 'busybox:1.28', 'alpine:3.20', 'nicolaka/netshoot']) {
+      assert.deepEqual(planImage(image, 'curl', undefined), { kind: 'tools' }, image);
+    }
+  });
+});

@@ -15,7 +15,14 @@ export type ImagePlan =
 const FAKE_SERVICE = ['nicholasjackson/fake-service', 'rinormaloku/happy-service'];
 const ISTIOD = ['istio/pilot'];
 const PROXY = ['istio/proxyv2', 'istio/proxy'];
-const TOOLS = ['radial/busyboxplus', 'curlimages/curl', 'busybox', 'alpine', 'curlimages/curl-base', 'nicolaka/netshoot'];
+const TOOLS = ['radial/busyboxplus', 'curlimages/curl', 'busybox', 'alpine', 'curlimages/curl-base', 'nicolaka/netshoot', 'governmentpaas/curl-ssl', 'tutum/curl'];
+
+/** Images Weft knows but cannot stand in for, and what they need. */
+const NEEDS_DATABASE: Record<string, string> = {
+  'istio/examples-bookinfo-ratings-v2': 'a MongoDB database (or MySQL with DB_TYPE=mysql): ratings-v2 reads the ratings from it and Weft runs no database; use ratings-v1',
+  'istio/examples-bookinfo-mongodb': 'MongoDB, which Weft does not run',
+  'istio/examples-bookinfo-mysqldb': 'MySQL, which Weft does not run',
+};
 
 /**
  * The sample workloads of Istio's tasks, by image repository (any tag): the program under dist/src that
@@ -63,6 +70,8 @@ export function planImage(image: string, containerName: string, annotations: Rec
   if (TOOLS.includes(repo)) return { kind: 'tools' };
   const sample = SAMPLES.find((x) => x.repos.includes(repo));
   if (sample) return { kind: 'sample', entry: sample.entry };
+  const needs = NEEDS_DATABASE[repo];
+  if (needs) return { kind: 'missing', message: `image "${image}" is not built into Weft: it needs ${needs}` };
   return {
     kind: 'missing',
     message:

@@ -316,7 +316,7 @@ describe('outbound h2c', () => {
 });
 
 describe('configuration updates', () => {
-  test('apply() rejects a route naming a missing cluster, and the previous configuration keeps serving', async (t) => {
+  test('apply() rejects a route that does nothing, and the previous configuration keeps serving; a missing cluster is 503 NC', async (t) => {
     const defer = cleanups(t);
     const backend = await startHttpBackend((_req, res) => res.end('v1 backend'));
     defer(() => backend.close());
@@ -329,8 +329,8 @@ describe('configuration updates', () => {
 
     const bad = structuredClone(good);
     bad.version = '2';
-    bad.routes['80']!.virtualHosts[0]!.routes[0]!.action.cluster = 'outbound|80||missing.demo.svc.cluster.local';
-    await assert.rejects(p.proxy.apply(bad), /unknown cluster "outbound\|80\|\|missing\.demo\.svc\.cluster\.local"/);
+    delete bad.routes['80']!.virtualHosts[0]!.routes[0]!.action;
+    await assert.rejects(p.proxy.apply(bad), /needs exactly one of action, redirect and directResponse/);
     assert.equal(p.proxy.state.config?.version, '1');
 
     // Same keep-alive connection and a new one both still get the old routes.
@@ -342,6 +342,17 @@ describe('configuration updates', () => {
     const r2 = await send({ agent: fresh, host: WEB, port: 80, path: '/fresh' });
     assert.equal(r2.status, 200);
     assert.equal(r2.text, 'v1 backend');
+
+    // A route to a cluster the push does not carry (a subset no DestinationRule defines yet) answers 503 NC.
+    const nc = structuredClone(good);
+    nc.version = '3';
+    nc.routes['80']!.virtualHosts[0]!.routes[0]!.action!.cluster = 'outbound|80|v9|web.demo.svc.cluster.local';
+    await p.proxy.apply(nc);
+    const r3 = await send({ agent: fresh, host: WEB, port: 80, path: '/no-cluster' });
+    assert.equal(r3.status, 503);
+    const line = await p.waitForLog((e) => e.request === 'GET /no-cluster HTTP/1.1');
+    assert.equal(line.responseFlags, 'NC');
+    assert.equal(line.responseCodeDetails, 'cluster_not_found');
   });
 });
 

@@ -1,17 +1,19 @@
 // Checks a pushed configuration before it replaces the last good one (a failure is a NACK).
 
-import { PASSTHROUGH_CLUSTER, type ProxyConfig } from '../xds/proxy-config.js';
+import type { ProxyConfig } from '../xds/proxy-config.js';
 
 export function validateProxyConfig(c: ProxyConfig): string[] {
   const errors: string[] = [];
   if (!c || typeof c !== 'object') return ['configuration is not an object'];
   if (c.role !== 'sidecar' && c.role !== 'router') errors.push(`unknown role "${String(c.role)}"`);
-  const clusters = c.clusters ?? {};
   for (const [name, rc] of Object.entries(c.routes ?? {})) {
     for (const vh of rc.virtualHosts ?? []) {
       for (const r of vh.routes ?? []) {
-        const cl = r.action?.cluster;
-        if (!cl || (cl !== PASSTHROUGH_CLUSTER && !clusters[cl])) errors.push(`route ${name}/${vh.name}/${r.name}: unknown cluster "${cl}"`);
+        // A route may name a cluster that is not (yet) there: such requests get 503 NC, as Envoy's
+        // routes from RDS. A route must still say what it does.
+        const does = [r.action, r.redirect, r.directResponse].filter((x) => x !== undefined).length;
+        if (does !== 1) errors.push(`route ${name}/${vh.name}/${r.name}: needs exactly one of action, redirect and directResponse`);
+        if (r.action && !r.action.cluster && !r.action.weightedClusters?.length) errors.push(`route ${name}/${vh.name}/${r.name}: action without a cluster`);
       }
     }
   }

@@ -4,25 +4,13 @@
 import type { GatewaySpec } from '../../config/istio/gateway.js';
 import type { VirtualServiceSpec } from '../../config/istio/virtual-service.js';
 import type { Resource } from '../../config/resource.js';
-import type { GatewayListener, Route, RouteConfig } from '../../xds/proxy-config.js';
-import { outboundClusterName } from '../../xds/proxy-config.js';
+import type { GatewayListener, RouteConfig, VirtualHost } from '../../xds/proxy-config.js';
 import { labelsMatch, type PodModel, type Snapshot } from '../model/snapshot.js';
 import { portProtocol } from '../model/protocol.js';
+import { exportedTo, hostsIntersect } from './hosts.js';
+import { gatewayListed, httpRoutes } from './http-routes.js';
 
-/** Resolves a VirtualService destination host (short names are relative to the VirtualService's namespace). */
-export function resolveHost(host: string, namespace: string, snapshot: Snapshot): string {
-  if (host.includes('.')) {
-    const hit = snapshot.services.find((s) => s.host === host || `${s.name}.${s.namespace}` === host || `${s.name}.${s.namespace}.svc` === host);
-    return hit?.host ?? host;
-  }
-  return `${host}.${namespace}.svc.cluster.local`;
-}
-
-function hostMatches(pattern: string, host: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
-  return pattern === host;
-}
+export { resolveHost } from './hosts.js';
 
 export function buildGateway(pod: PodModel, snapshot: Snapshot): { gateway: GatewayListener[]; routes: Record<string, RouteConfig> } {
   const gateways = (snapshot.config.get('Gateway') ?? []) as Array<Resource<GatewaySpec>>;
@@ -33,6 +21,7 @@ export function buildGateway(pod: PodModel, snapshot: Snapshot): { gateway: Gate
   for (const gw of gateways) {
     if (!gw.spec?.selector || !labelsMatch(gw.spec.selector, pod.labels)) continue;
     const gwNs = gw.metadata.namespace!;
+    const gwName = `${gwNs}/${gw.metadata.name}`;
     for (const server of gw.spec.servers ?? []) {
       const number = server.port.number;
       const svcPort = services.flatMap((s) => s.targetPorts).find((tp) => tp.port === number);
@@ -41,34 +30,24 @@ export function buildGateway(pod: PodModel, snapshot: Snapshot): { gateway: Gate
       const routeName = `http.${port}`;
       if (!listeners.has(port)) listeners.set(port, { port, protocol, route: routeName });
       const rc = (routes[routeName] ??= { name: routeName, virtualHosts: [] });
-      const serverHosts = server.hosts.map((h) => (h.includes('/') ? h.slice(h.indexOf('/') + 1) : h));
+      // "ns/host" limits a server host to VirtualServices of that namespace ("*" or "." for any or the gateway's own).
+      const serverHosts = server.hosts.map((h) => {
+        const slash = h.indexOf('/');
+        return slash < 0 ? { ns: '*', host: h } : { ns: h.slice(0, slash) === '.' ? gwNs : h.slice(0, slash), host: h.slice(slash + 1) };
+      });
       for (const vs of vss) {
         const spec = vs.spec!;
         const vsNs = vs.metadata.namespace!;
-        const bound = (spec.gateways ?? []).some((g) => g === `${gwNs}/${gw.metadata.name}` || (g === gw.metadata.name && vsNs === gwNs));
-        if (!bound) continue;
-        const domains = (spec.hosts ?? []).filter((h) => serverHosts.some((sh) => hostMatches(sh, h) || hostMatches(h, sh)));
+        if (!exportedTo(vs, gwNs) || !gatewayListed(spec.gateways ?? [], gwName, vsNs)) continue;
+        const domains = (spec.hosts ?? []).filter((h) => serverHosts.some((sh) => (sh.ns === '*' || sh.ns === vsNs) && hostsIntersect(sh.host, h)));
         if (domains.length === 0) continue;
-        const vsRoutes: Route[] = [];
-        (spec.http ?? []).forEach((h, i) => {
-          const dest = h.route?.[0]?.destination;
-          if (!dest) return;
-          const host = resolveHost(dest.host, vsNs, snapshot);
-          const svc = snapshot.services.find((s) => s.host === host);
-          const destPort = dest.port?.number ?? (svc?.ports.length === 1 ? svc.ports[0]!.port : undefined);
-          if (destPort === undefined) return;
-          const matches = h.match?.length ? h.match : [{}];
-          for (const m of matches) {
-            const uri = (m as { uri?: { prefix?: string; exact?: string } }).uri;
-            vsRoutes.push({
-              name: h.name ?? `${vs.metadata.name}.${vsNs}.${i}`,
-              match: { prefix: uri?.prefix ?? uri?.exact ?? '/' },
-              action: { cluster: outboundClusterName(destPort, '', host) },
-              decorator: `${host}:${destPort}${uri?.prefix ?? '/*'}`,
-            });
-          }
-        });
-        rc.virtualHosts.push({ name: `${domains.join(',')}:${number}`, domains: domains.flatMap((d) => [d, `${d}:${number}`]), routes: vsRoutes });
+        const vsRoutes = httpRoutes(vs, { gateway: gwName, port: number, snapshot });
+        if (vsRoutes.length === 0) continue;
+        // VirtualServices for the same hosts on one gateway add their routes to one virtual host, oldest first.
+        const name = `${domains.join(',')}:${number}`;
+        const existing: VirtualHost | undefined = rc.virtualHosts.find((vh) => vh.name === name);
+        if (existing) existing.routes.push(...vsRoutes);
+        else rc.virtualHosts.push({ name, domains: domains.flatMap((d) => [d, `${d}:${number}`]), routes: vsRoutes });
       }
     }
   }

@@ -1,11 +1,15 @@
-// Outbound configuration: one cluster per service port, HTTP routes by port selecting virtual hosts
-// by Host header, and the service addresses the sidecar recognises.
+// Outbound configuration: one cluster per service port and one per DestinationRule subset, HTTP routes
+// by port selecting virtual hosts by Host header (a VirtualService's rules, or the default route), and
+// the service addresses the sidecar recognises.
 
 import {
-  outboundClusterName, type Cluster, type OutboundTarget, type RouteConfig, type VirtualHost,
+  outboundClusterName, type Cluster, type OutboundTarget, type Route, type RouteConfig, type VirtualHost,
 } from '../../xds/proxy-config.js';
 import { isHttp } from '../model/protocol.js';
 import type { ServiceModel, Snapshot } from '../model/snapshot.js';
+import { clusterPolicy, destinationRuleFor, inSubset, mergePolicies, withPolicy } from './destination-rules.js';
+import { httpRoutes, type RouteContext } from './http-routes.js';
+import { l4Routes, meshVirtualServiceFor } from './virtual-services.js';
 
 export const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -38,29 +42,56 @@ export function clusterFor(svc: ServiceModel, portIndex: number): Cluster {
   };
 }
 
+/** A service port's cluster and its DestinationRule subsets' clusters, with the rule's policies, as `fromNamespace` sees them. */
+function serviceClusters(svc: ServiceModel, portIndex: number, fromNamespace: string, snapshot: Snapshot): Cluster[] {
+  const base = clusterFor(svc, portIndex);
+  const port = base.service!.port;
+  const rule = destinationRuleFor(svc.host, fromNamespace, snapshot);
+  if (!rule) return [base];
+  const out = [withPolicy(base, clusterPolicy(rule.trafficPolicy, port))];
+  for (const subset of rule.subsets) {
+    out.push(withPolicy(
+      { ...base, name: outboundClusterName(port, subset.name, svc.host), subset: subset.name, endpoints: base.endpoints.filter((e) => inSubset(subset, e.workload.labels)) },
+      clusterPolicy(mergePolicies(rule.trafficPolicy, subset.trafficPolicy), port),
+    ));
+  }
+  return out;
+}
+
 export function buildOutbound(snapshot: Snapshot, fromNamespace: string | undefined): OutboundParts {
   const clusters: Record<string, Cluster> = {};
   const routes: Record<string, RouteConfig> = {};
   const targets: Record<string, OutboundTarget> = {};
+  const ns = fromNamespace ?? 'default';
   for (const svc of snapshot.services) {
+    const vs = meshVirtualServiceFor(svc.host, ns, snapshot);
     svc.ports.forEach((p, i) => {
-      const cluster = clusterFor(svc, i);
-      clusters[cluster.name] = cluster;
+      const own = serviceClusters(svc, i, ns, snapshot);
+      for (const c of own) clusters[c.name] = c;
+      const cluster = own[0]!;
       const routeName = String(p.port);
-      if (isHttp(p.protocol) || p.protocol === 'auto') {
+      const ctx: RouteContext = { gateway: 'mesh', port: p.port, snapshot };
+      const http = isHttp(p.protocol) || p.protocol === 'auto';
+      if (http) {
         const rc = (routes[routeName] ??= { name: routeName, virtualHosts: [] });
+        // With a VirtualService that has http rules, its routes alone decide (nothing matched: 404 NR).
+        const vsRoutes: Route[] | undefined = vs?.spec?.http?.length ? httpRoutes(vs, ctx) : undefined;
         const vh: VirtualHost = {
           name: `${svc.host}:${p.port}`,
           domains: serviceDomains(svc, p.port, fromNamespace),
-          routes: [{ name: 'default', match: { prefix: '/' }, action: { cluster: cluster.name }, decorator: `${svc.host}:${p.port}/*` }],
+          routes: vsRoutes ?? [{ name: 'default', match: { prefix: '/' }, action: { cluster: cluster.name }, decorator: `${svc.host}:${p.port}/*` }],
         };
         rc.virtualHosts.push(vh);
       }
       if (svc.clusterIP) {
+        const tcp = !http && vs?.spec?.tcp?.length ? l4Routes(vs, ctx, 'tcp') : [];
+        const tls = p.protocol === 'tls' || p.protocol === 'https' ? (vs?.spec?.tls?.length ? l4Routes(vs, ctx, 'tls') : []) : [];
+        const l4 = [...tls, ...tcp];
         targets[`${svc.clusterIP}:${p.port}`] = {
           protocol: p.protocol,
-          ...(isHttp(p.protocol) || p.protocol === 'auto' ? { route: routeName } : {}),
+          ...(http ? { route: routeName } : {}),
           cluster: cluster.name,
+          ...(l4.length ? { l4Routes: l4 } : {}),
         };
       }
     });

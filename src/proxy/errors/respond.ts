@@ -1,6 +1,6 @@
 // The one place traffic errors become responses and response flags (Envoy's local replies).
 
-export type ResponseFlag = 'UH' | 'UF' | 'UC' | 'UT' | 'NR' | 'DC' | 'URX' | 'UO' | 'DPE' | 'UPE' | 'LR';
+export type ResponseFlag = 'UH' | 'UF' | 'UC' | 'UT' | 'NR' | 'NC' | 'DC' | 'URX' | 'UO' | 'DPE' | 'UPE' | 'LR' | 'FI' | 'DI';
 
 export interface LocalReply {
   status: number;
@@ -25,6 +25,7 @@ export const localReplies = {
   }),
   upstreamTimeout: (): LocalReply => ({ status: 504, flag: 'UT', body: 'upstream request timeout', details: 'upstream_response_timeout' }),
   noRoute: (): LocalReply => ({ status: 404, flag: 'NR', body: '', details: 'route_not_found' }),
+  clusterNotFound: (): LocalReply => ({ status: 503, flag: 'NC', body: '', details: 'cluster_not_found' }),
   protocolError: (): LocalReply => ({ status: 502, flag: 'UPE', body: 'upstream protocol error', details: 'upstream_reset_before_response_started{protocol_error}' }),
 };
 

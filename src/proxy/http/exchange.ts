@@ -1,10 +1,12 @@
 // One request/response as the proxy sees it, whatever carries it (HTTP/1.1 engine or HTTP/2),
 // and the routing decision that sends it somewhere: shared by both, so they route, count and log alike.
 
-import { PASSTHROUGH_CLUSTER, type Cluster, type RouteConfig, type ServiceRef, type VirtualHost, type Route } from '../../xds/proxy-config.js';
+import { PASSTHROUGH_CLUSTER, type Cluster, type RouteConfig, type ServiceRef, type VirtualHost, type Route, type WorkloadMeta } from '../../xds/proxy-config.js';
 import { localReplies, type LocalReply } from '../errors/respond.js';
 import type { ProxyState } from '../proxy-state.js';
 import type { HostState } from '../upstream/load-balancer.js';
+import type { RequestView } from '../routing/request-view.js';
+import { pickWeighted, selectRoute } from '../routing/route-match.js';
 
 /** What a listener knows about a downstream connection. */
 export interface ConnectionInfo {
@@ -81,9 +83,13 @@ export function matchVirtualHost(rc: RouteConfig | undefined, authority: string)
   return wildcard;
 }
 
-export function matchRoute(vh: VirtualHost, path: string): Route | undefined {
-  for (const r of vh.routes) if (path.startsWith(r.match.prefix)) return r;
-  return undefined;
+export function matchRoute(vh: VirtualHost, req: RequestView, self: WorkloadMeta | undefined): Route | undefined {
+  return selectRoute(vh, req, self);
+}
+
+/** A request view with no headers beyond method, path and authority (for callers that have none to offer). */
+function bareView(ex: Exchange): RequestView {
+  return { method: ex.method, path: ex.path, authority: ex.authority, scheme: 'http', header: () => undefined };
 }
 
 export type RouteDecision =
@@ -93,7 +99,7 @@ export type RouteDecision =
 const passthroughCluster: Cluster = { name: PASSTHROUGH_CLUSTER, kind: 'passthrough', protocol: 'auto', lb: 'PASSTHROUGH', connectTimeoutMs: 10_000, endpoints: [] };
 
 /** Route -> cluster -> endpoint, filling in the exchange's route name, cluster and host. */
-export function routeRequest(state: ProxyState, info: ConnectionInfo, ex: Exchange): RouteDecision {
+export function routeRequest(state: ProxyState, info: ConnectionInfo, ex: Exchange, view: RequestView = bareView(ex)): RouteDecision {
   const config = state.config;
   let clusterName: string | undefined;
   let decorator: string | undefined;
@@ -112,14 +118,14 @@ export function routeRequest(state: ProxyState, info: ConnectionInfo, ex: Exchan
       }
       return { reply: localReplies.noRoute() };
     }
-    const route = matchRoute(vh, ex.path);
-    if (!route) return { reply: localReplies.noRoute() };
-    clusterName = route.action.cluster;
+    const route = matchRoute(vh, view, config?.self);
+    if (!route?.action) return { reply: localReplies.noRoute() };
+    clusterName = route.action.cluster ?? pickWeighted(route.action.weightedClusters ?? [])?.cluster;
     ex.routeName = route.name;
     decorator = route.decorator;
   }
   const cs = clusterName ? state.clusters.get(clusterName) : undefined;
-  if (!cs) return { reply: localReplies.noRoute() };
+  if (!cs) return { reply: info.direction === 'inbound' ? localReplies.noRoute() : localReplies.clusterNotFound() };
   ex.cluster = cs.config;
   const host = state.clusters.pick(cs);
   if (!host) return { reply: localReplies.noHealthyUpstream() };

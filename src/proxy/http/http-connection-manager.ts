@@ -12,6 +12,7 @@ import type { ProxyState } from '../proxy-state.js';
 import { PEER_METADATA, PEER_METADATA_ID } from './peer-metadata.js';
 import { newExchange, routeRequest, sourceAddress, type ConnectionInfo, type Exchange } from './exchange.js';
 import { RequestTelemetry } from './request-telemetry.js';
+import type { RequestView } from '../routing/request-view.js';
 
 export { matchRoute, matchVirtualHost, sourceAddress, type ConnectionInfo } from './exchange.js';
 export { labelsOf } from './request-telemetry.js';
@@ -65,7 +66,17 @@ export class HttpConnectionManager {
       }
     });
 
-    const decision = routeRequest(this.state, info, ex);
+    const view: RequestView = {
+      method: ex.method,
+      path: ex.path,
+      authority,
+      scheme: 'http',
+      header: (name) => {
+        const v = headers[name];
+        return Array.isArray(v) ? v.join(',') : v;
+      },
+    };
+    const decision = routeRequest(this.state, info, ex, view);
     if ('reply' in decision) {
       this.localReply(info, ex, req, res, decision.reply);
       return;

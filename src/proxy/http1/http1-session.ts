@@ -15,6 +15,7 @@ import type { RequestTelemetry } from '../http/request-telemetry.js';
 import type { ProxyState } from '../proxy-state.js';
 import { BodyTracker } from './body-tracker.js';
 import { framingOf, headerValue, HeadError, parseHead, type Head } from './head.js';
+import type { RequestView } from '../routing/request-view.js';
 import type { UpstreamPool, UpstreamUser } from './upstream-pool.js';
 
 export interface Http1Context {
@@ -233,7 +234,8 @@ export class Http1Session {
     };
     this.a = a;
 
-    const decision = routeRequest(state, this.info, ex);
+    const view: RequestView = { method, path, authority: ex.authority, scheme: 'http', header: (name) => headerValues(head, name) };
+    const decision = routeRequest(state, this.info, ex, view);
     if ('reply' in decision) {
       this.localReply(a, decision.reply, body);
       return;
@@ -510,4 +512,15 @@ export class Http1Session {
 
 function valueOf(line: string): string {
   return line.slice(line.indexOf(':') + 1).trim();
+}
+
+/** Every value of a header, joined by "," as one field (RFC 9110 5.3), for route matching. */
+function headerValues(h: Head, name: string): string | undefined {
+  let out: string | undefined;
+  for (let i = 0; i < h.names.length; i++) {
+    if (h.names[i] !== name) continue;
+    const v = valueOf(h.lines[i]!);
+    out = out === undefined ? v : `${out},${v}`;
+  }
+  return out;
 }

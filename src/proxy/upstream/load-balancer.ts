@@ -10,7 +10,18 @@ export interface HostState {
 }
 
 export interface LoadBalancer {
-  pick(hosts: HostState[]): HostState | undefined;
+  /** `hashKey`: for consistent hashing, what the request hashes on (absent: any endpoint). */
+  pick(hosts: HostState[], hashKey?: string): HostState | undefined;
+}
+
+/** FNV-1a, 32 bits: cheap and well spread for short keys. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
 }
 
 export function makeLoadBalancer(policy: LoadBalancerPolicy, random: () => number = Math.random): LoadBalancer {
@@ -21,6 +32,25 @@ export function makeLoadBalancer(policy: LoadBalancerPolicy, random: () => numbe
       return { pick: (h) => (h.length ? h[rr++ % h.length] : undefined) };
     case 'RANDOM':
       return { pick: (h) => (h.length ? h[Math.floor(random() * h.length)] : undefined) };
+    case 'RING_HASH':
+      // Rendezvous hashing: the same key keeps its endpoint, and only keys of a removed endpoint move,
+      // which is what consistent hashing promises (Envoy uses a ring for the same effect).
+      return {
+        pick(h, key) {
+          if (h.length <= 1) return h[0];
+          if (key === undefined) return h[Math.floor(random() * h.length)];
+          let best = h[0]!;
+          let bestScore = -1;
+          for (const host of h) {
+            const score = fnv1a(`${key}|${host.key}`);
+            if (score > bestScore) {
+              best = host;
+              bestScore = score;
+            }
+          }
+          return best;
+        },
+      };
     case 'LEAST_REQUEST':
       return {
         pick(h) {

@@ -14,6 +14,7 @@ export const netShimUrl = pathToFileURL(distEntry('runtime/pod-net/shim.js')).hr
 export const fakeServiceMain = distEntry('samples/fake-service/main.js');
 export const curlMain = distEntry('tools/curl/main.js');
 export const fortioMain = distEntry('tools/fortio/main.js');
+export const ncMain = distEntry('tools/nc/main.js');
 export const istiodMain = distEntry('control-plane/main.js');
 export const proxyMain = distEntry('proxy/main.js');
 
@@ -133,7 +134,7 @@ export function fieldValue(pod: Resource<PodSpec, PodStatusFields>, path: string
   }
 }
 
-/** Environment every container gets besides its own: identity, the network shim, and Weft's curl and fortio on PATH. */
+/** Environment every container gets besides its own: identity, the network shim, and Weft's curl, fortio and nc on PATH. */
 export function baseEnv(pod: Resource, net: PodNetEnv, hostPath: string): Record<string, string> {
   return {
     PATH: `${shimsDir}:${hostPath}`,
@@ -144,6 +145,7 @@ export function baseEnv(pod: Resource, net: PodNetEnv, hostPath: string): Record
     WEFT_NET_SHIM: netShimUrl,
     WEFT_CURL: curlMain,
     WEFT_FORTIO: fortioMain,
+    WEFT_NC: ncMain,
     ...podNetEnvVars(net),
   };
 }
@@ -187,12 +189,13 @@ export function imagePlanFor(pod: Resource, c: Container): ImagePlan {
 }
 
 /** Weft's shims that stand in for a tool wherever an image keeps it. */
-const IMAGE_PATH_TOOLS = new Set(['fortio']);
+const IMAGE_PATH_TOOLS = new Set(['fortio', 'nc']);
 
 /** The argv and env for `exec` into a container: the command runs with the container's own network view. */
 export function execSpec(command: string[], env: Record<string, string>, cwd: string, plan: ImagePlan): LaunchSpec {
   const [program, ...args] = command;
-  // Tasks call fortio by its path in the image (/usr/bin/fortio, /usr/local/bin/fortio); the host has none.
+  // Tasks call fortio by its path in the image (/usr/bin/fortio, /usr/local/bin/fortio), and nc as /usr/bin/nc
+  // or /bin/nc: the host has no fortio, and its nc would bypass the pod's network.
   if (program !== undefined && isAbsolute(program) && IMAGE_PATH_TOOLS.has(basename(program))) command = [join(shimsDir, basename(program)), ...args];
   const extra: Record<string, string> = plan.kind === 'local-command' ? { NODE_OPTIONS: `--import ${netShimUrl}` } : {};
   return { argv: command, env: { ...env, ...extra }, cwd, node: false };

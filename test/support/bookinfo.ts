@@ -1,7 +1,8 @@
 // Helpers for the Bookinfo stand-ins' tests: servers on port 0, plain HTTP calls, and a recording upstream.
 
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { exchange } from './http-exchange.js';
 
 /** Listens on an ephemeral loopback port; returns the port. */
 export function listen(server: Server): Promise<number> {
@@ -18,25 +19,8 @@ export function close(server: Server): Promise<void> {
   });
 }
 
-export interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
-
-export function call(port: number, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
+/** One request over a fresh connection: the shared test client. */
+export const call = exchange;
 
 export async function callJson(port: number, path: string, headers?: Record<string, string>): Promise<{ status: number; body: unknown }> {
   const r = await call(port, path, headers === undefined ? {} : { headers });

@@ -3,7 +3,7 @@
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { renderIndex, renderProductPage, type Fetched, type Product } from './productpage-html.js';
-import { createLoggedServer, sendJson } from './serve.js';
+import { createLoggedServer, readBody, sendJson } from './serve.js';
 import { decodeSession, encodeSession, parseCookies, SESSION_COOKIE } from './session-cookie.js';
 import { forwardedHeaders, getJson, PROPAGATED_HEADERS } from './upstream.js';
 
@@ -52,15 +52,6 @@ function sessionUser(req: IncomingMessage): string | undefined {
   return decodeSession(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
 }
 
-function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
-  });
-}
-
 function redirectBack(req: IncomingMessage, res: ServerResponse, cookie: string): void {
   // The original redirects to the Referer; without one, to the product page.
   const location = req.headers.referer ?? 'productpage';
@@ -107,7 +98,7 @@ export function createProductPageServer(config: ProductPageConfig, log?: (line: 
         );
       }
       if (method === 'POST' && path === '/login') {
-        const user = (await readForm(req)).get('username') ?? '';
+        const user = new URLSearchParams(await readBody(req)).get('username') ?? '';
         return redirectBack(req, res, `${SESSION_COOKIE}=${encodeSession(user)}; HttpOnly; Path=/`);
       }
       if (get && path === '/logout') {

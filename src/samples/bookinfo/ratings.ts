@@ -1,17 +1,8 @@
 // Stand-in for istio/examples-bookinfo-ratings-v1 (ratings.js): two reviewers' stars per product, held in
 // memory; POST replaces a product's ratings. The database-backed v2 images are not stood in for.
 
-import type { IncomingMessage, Server } from 'node:http';
-import { createLoggedServer, sendJson } from './serve.js';
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+import type { Server } from 'node:http';
+import { createLoggedServer, readBody, sendJson } from './serve.js';
 
 export function createRatingsServer(log?: (line: string) => void): Server {
   const added = new Map<number, unknown>();

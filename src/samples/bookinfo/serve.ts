@@ -3,6 +3,13 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
+/** A request's whole body as UTF-8 text (ratings' JSON, productpage's login form). */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /** An HTTP server that logs `method path status user-agent [end-user]` per request to `log` and answers 500 if the handler throws. */

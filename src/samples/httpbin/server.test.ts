@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { exchange } from '../../../test/support/http-exchange.js';
 import type { Flavor } from './flavor.js';
@@ -120,14 +121,24 @@ describe('httpbin, kennethreitz shape', () => {
     assert.equal((await exchange(port, '/status/200:0,503:1')).status, 503);
     assert.ok([404, 409].includes((await exchange(port, '/status/404,409')).status));
     assert.equal((await exchange(port, '/status/abc')).status, 400);
+    assert.equal((await exchange(port, '/status/503:1')).status, 400, 'weights only in a list');
     assert.equal((await exchange(port, '/status/401')).headers['www-authenticate'], 'Basic realm="Fake Realm"');
   });
 
-  it('/delay/0 answers with the echo; a delay that is not a number is refused', async () => {
-    const r = await exchange(port, '/delay/0?z=1');
+  it('/delay/{n} waits n seconds, then echoes without json; what float() refuses is a 500', async () => {
+    const t0 = performance.now();
+    const r = await exchange(port, '/delay/0.3?z=1', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' });
+    assert.ok(performance.now() - t0 >= 295, 'waited');
     assert.equal(r.status, 200);
-    assert.deepEqual(json(r.text).args, { z: '1' });
-    assert.equal((await exchange(port, '/delay/x')).status, 400);
+    const b = json(r.text);
+    assert.deepEqual(Object.keys(b), ['args', 'data', 'files', 'form', 'headers', 'origin', 'url']);
+    assert.deepEqual(b.args, { z: '1' });
+    assert.equal(b.data, '{"a":1}');
+    for (const bad of ['x', '-1']) {
+      const e = await exchange(port, `/delay/${bad}`);
+      assert.equal(e.status, 500, bad);
+      assert.match(e.text, /<title>500 Internal Server Error<\/title>/);
+    }
   });
 
   it('/response-headers echoes its own headers with the final Content-Length', async () => {
@@ -302,7 +313,11 @@ describe('httpbin, go-httpbin shape', () => {
     assert.equal(teapot.headers['content-type'], 'text/plain; charset=utf-8');
     const multiple = await exchange(port, '/status/300');
     assert.equal(multiple.headers.location, '/image/jpeg');
-    assert.equal((await exchange(port, '/delay/1ms')).status, 200);
+    const t0 = performance.now();
+    const slow = await exchange(port, '/delay/300ms');
+    assert.ok(performance.now() - t0 >= 295, 'waited');
+    assert.equal(slow.headers['server-timing'], 'initial_delay;dur=300.00;desc="initial delay"');
+    assert.equal((await exchange(port, '/delay/-1s')).status, 400);
     assert.equal((await exchange(port, '/delay/1m')).status, 400);
     assert.equal((await exchange(port, '/delay/11')).status, 400);
     const d = json((await exchange(port, '/delay/0')).text);

@@ -86,8 +86,8 @@ function noBodyEcho(ctx: Ctx): Json | Ordered {
   return new Ordered([['args', args(ctx)], ['headers', headers(ctx)], ['method', ctx.method], ['origin', origin('go', ctx.req)], ['url', fullUrl(ctx.req)]]);
 }
 
-/** /post, /anything, /delay: the echo with the body's data, files, form and json. */
-async function bodyEcho(ctx: Ctx, withMethod: boolean): Promise<Json | Ordered | undefined> {
+/** /post, /anything, /delay: the echo with the body's data, files, form and (but for Python's /delay) json. */
+async function bodyEcho(ctx: Ctx, withMethod: boolean, withJson = true): Promise<Json | Ordered | undefined> {
   const raw = await readBody(ctx.req);
   let fields;
   try {
@@ -99,6 +99,7 @@ async function bodyEcho(ctx: Ctx, withMethod: boolean): Promise<Json | Ordered |
   if (ctx.flavor === 'python') {
     const out: { [k: string]: Json } = { args: args(ctx), data: fields.data, files: fields.files, form: fields.form, headers: headers(ctx), json: fields.json, origin: origin('python', ctx.req), url: fullUrl(ctx.req) };
     if (withMethod) out.method = ctx.method;
+    if (!withJson) delete out.json;
     return out;
   }
   return new Ordered([
@@ -117,8 +118,8 @@ function home(ctx: Ctx): void {
 }
 
 function status(ctx: Ctx, raw: string): void {
-  // go-httpbin reads weights only from a list; a lone code must be a bare number.
-  const choices = ctx.flavor === 'go' && !raw.includes(',') && !/^\d+$/.test(raw) ? undefined : parseStatusCodes(raw);
+  // Both read weights only from a list; a lone code must be a bare number ("503:1" is refused).
+  const choices = !raw.includes(',') && !/^\d+$/.test(raw) ? undefined : parseStatusCodes(raw);
   if (!choices) {
     badRequest(ctx, 'Invalid status code');
     return;
@@ -139,22 +140,45 @@ function goSeconds(raw: string): number | undefined {
   }
 }
 
+/** Python's float() of a path segment, or undefined where it raises. */
+function pythonFloat(raw: string): number | undefined {
+  const s = raw.trim();
+  if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) ? Number(s) : undefined;
+}
+
+/** Flask's answer to an exception in a view. */
+function internalError(ctx: Ctx): void {
+  send(ctx, 500, '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was unable to complete your request.  Either the server is overloaded or there is an error in the application.</p>\n', { 'Content-Type': 'text/html' });
+}
+
 async function delay(ctx: Ctx, raw: string): Promise<void> {
-  const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : ctx.flavor === 'go' ? goSeconds(raw) : undefined;
+  if (ctx.flavor === 'python') {
+    // min(float(delay), 10) then time.sleep(): a word or a negative number raises, so Flask answers 500.
+    const seconds = pythonFloat(raw);
+    if (seconds === undefined || seconds < 0) {
+      internalError(ctx);
+      return;
+    }
+    const echo = await bodyEcho(ctx, false, false);
+    if (echo === undefined || !(await waitOrClose(ctx, Math.min(seconds, MAX_DELAY_SECONDS) * 1000))) return;
+    sendJson(ctx, echo);
+    return;
+  }
+  const seconds = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : goSeconds(raw);
   if (seconds === undefined || !Number.isFinite(seconds)) {
     badRequest(ctx, `invalid duration: ${raw}`);
     return;
   }
-  // Python caps the wait at 10 s; Go refuses longer ones.
-  if (ctx.flavor === 'go' && seconds > MAX_DELAY_SECONDS) {
+  // go-httpbin refuses waits below 0 or over 10 s, where Python caps them.
+  if (seconds < 0 || seconds > MAX_DELAY_SECONDS) {
     badRequest(ctx, `duration ${seconds}s longer than ${MAX_DELAY_SECONDS}s`);
     return;
   }
   const echo = await bodyEcho(ctx, false);
   if (echo === undefined) return;
-  const waited = Math.min(seconds, MAX_DELAY_SECONDS);
-  if (!(await waitOrClose(ctx, waited * 1000))) return;
-  if (ctx.flavor === 'go') ctx.res.setHeader('Server-Timing', `initial_delay;dur=${waited * 1000};desc="initial delay"`);
+  if (!(await waitOrClose(ctx, seconds * 1000))) return;
+  ctx.res.setHeader('Server-Timing', `initial_delay;dur=${(seconds * 1000).toFixed(2)};desc="initial delay"`);
   sendJson(ctx, echo);
 }
 

@@ -19,6 +19,8 @@ export interface LoadOptions {
   /** -t in ms; 0 runs until interrupted. Ignored when `exactly` is set. */
   durationMs: number;
   percentiles: readonly number[];
+  /** Fortio prints the response size counters only when -loglevel lets warnings through. */
+  sizeLines?: boolean;
   out: (text: string) => void;
   /** Ends a run early, as SIGINT does. */
   signal?: AbortSignal;
@@ -148,10 +150,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     for (const [p, n] of peers) text += `${p}: ${n}\n`;
     for (const code of [...codes.keys()].sort((a, b) => a - b)) {
       const n = codes.get(code)!;
-      text += `Code ${code} : ${n} (${((100 * n) / latency.count).toFixed(1)} %)\n`;
+      // Go's %3d: the -1 of a transport error reads "Code  -1".
+      text += `Code ${String(code).padStart(3)} : ${n} (${((100 * n) / latency.count).toFixed(1)} %)\n`;
     }
-    text += headSizes.line('Response Header Sizes');
-    text += totalSizes.line('Response Body/Total Sizes');
+    if (o.sizeLines !== false) {
+      text += headSizes.line('Response Header Sizes');
+      text += totalSizes.line('Response Body/Total Sizes');
+    }
     text += `All done ${latency.count} calls (plus ${warmup} warmup) ${(1000 * latency.avg).toFixed(3)} ms avg, ${actualQps.toFixed(1)} qps\n`;
     o.out(text);
     return { calls: latency.count, codes, sockets, actualQps };

@@ -33,20 +33,23 @@ function numberFlag(flags: ParsedFlags, name: string, dflt: number): number {
   return n;
 }
 
+/** A duration flag in milliseconds: a Go duration, or bare seconds as fortio's flags take them. */
+function durationFlag(flags: ParsedFlags, name: string, dfltMs: number): number {
+  const v = lastFlag(flags, name);
+  if (v === undefined) return dfltMs;
+  try {
+    return parseGoDuration(v);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+}
+
 async function load(flags: ParsedFlags): Promise<void> {
   const t = target(flags);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
-  const tFlag = lastFlag(flags, 't');
-  let durationMs = 5000;
-  if (tFlag !== undefined) {
-    try {
-      durationMs = parseGoDuration(tFlag);
-    } catch (err) {
-      fail((err as Error).message);
-    }
-  }
+  const durationMs = durationFlag(flags, 't', 5000);
   const percentiles = (lastFlag(flags, 'p') ?? '50,75,90,99,99.9').split(',').map(Number).filter(Number.isFinite);
   await runLoad({
     target: t,
@@ -55,6 +58,7 @@ async function load(flags: ParsedFlags): Promise<void> {
     exactly: Math.max(0, numberFlag(flags, 'n', 0)),
     durationMs,
     percentiles,
+    sizeLines: !['error', 'critical', 'fatal'].includes((lastFlag(flags, 'loglevel') ?? 'info').toLowerCase()),
     out: (s) => void process.stdout.write(s),
     signal: controller.signal,
   });
@@ -77,7 +81,8 @@ async function curl(flags: ParsedFlags): Promise<void> {
 function server(flags: ParsedFlags): void {
   const port = lastFlag(flags, 'http-port') ?? '8080';
   const [host, portText] = port.includes(':') ? [port.slice(0, port.lastIndexOf(':')), port.slice(port.lastIndexOf(':') + 1)] : ['0.0.0.0', port];
-  const s = createFortioServer({ hostname: process.env.HOSTNAME ?? 'fortio', log: (l) => void process.stderr.write(l) });
+  const maxDelayMs = durationFlag(flags, 'max-echo-delay', 1500);
+  const s = createFortioServer({ hostname: process.env.HOSTNAME ?? 'fortio', maxDelayMs, log: (l) => void process.stderr.write(l) });
   s.on('error', (err) => fail(`Unable to listen on ${port}: ${err.message}`));
   s.listen(Number(portText), host || '0.0.0.0', () => {
     const a = s.address();

@@ -53,13 +53,16 @@ describe('outbound HTTP/1.1', () => {
     assert.equal(seen.length, 1);
     assert.match(String(seen[0]!['x-request-id']), UUID, 'x-request-id generated when absent');
     assert.equal(seen[0]!['x-forwarded-proto'], 'http');
+    assert.equal(seen[0]!['x-envoy-attempt-count'], '1', 'the first attempt, as Istio routes count them');
     assert.equal(seen[0]!.host, WEB);
 
-    const r2 = await send({ agent, host: WEB, port: 80, path: '/second', headers: { 'x-request-id': 'keep-me-123' } });
+    // The app's own count is replaced, not repeated: the route does the counting.
+    const r2 = await send({ agent, host: WEB, port: 80, path: '/second', headers: { 'x-request-id': 'keep-me-123', 'x-envoy-attempt-count': '7' } });
     assert.equal(r2.status, 200);
     assert.equal(r2.text, 'hello from /second');
     assert.equal(seen[1]!['x-request-id'], 'keep-me-123', 'x-request-id kept when present');
     assert.equal(seen[1]!['x-forwarded-proto'], 'http');
+    assert.equal(seen[1]!['x-envoy-attempt-count'], '1');
     assert.equal(r2.headers.server, 'istio-envoy');
 
     // Upstream connections leave from the pod's own address.
@@ -257,6 +260,7 @@ describe('outbound h2c', () => {
     assert.equal(seen[0]!.version, '2.0');
     assert.match(String(seen[0]!.headers['x-request-id']), UUID);
     assert.equal(seen[0]!.headers['x-forwarded-proto'], 'http');
+    assert.equal(seen[0]!.headers['x-envoy-attempt-count'], '1');
 
     // A second request on the same session.
     const r2 = await h2Send(session, { ':authority': WEB, ':method': 'GET', ':path': '/again', 'x-request-id': 'h2-req-1' });

@@ -55,7 +55,7 @@ describe('inbound HTTP', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     defer(() => agent.destroy());
 
-    const r = await send({ agent, host: p.podIP, port: 8080, path: '/inbound', headers: { host: 'web:80' } });
+    const r = await send({ agent, host: p.podIP, port: 8080, path: '/inbound', headers: { host: 'web:80', 'x-envoy-attempt-count': '2' } });
     assert.equal(r.status, 200);
     assert.equal(r.text, 'app saw /inbound');
     assert.equal(r.headers.server, 'istio-envoy');
@@ -64,6 +64,8 @@ describe('inbound HTTP', () => {
     assert.equal(typeof r.headers['x-envoy-peer-metadata'], 'string', 'the destination tells the caller who it is');
     assert.equal(seen[0]!.host, 'web:80');
     assert.equal(seen[0]!['x-forwarded-proto'], 'http');
+    // The caller's sidecar counted the attempt; the inbound side passes its count on.
+    assert.equal(seen[0]!['x-envoy-attempt-count'], '2');
     assert.match(String(seen[0]!['x-request-id']), /^[0-9a-f-]{36}$/);
 
     const line = await p.waitForLog((e) => e.request === 'GET /inbound HTTP/1.1');

@@ -231,6 +231,9 @@ function upstreamHeaders(h: DownstreamRequest['headers'], info: ConnectionInfo, 
   } else {
     out[PEER_METADATA] = state.peerMetadata;
     out[PEER_METADATA_ID] = state.nodeId;
+    // Envoy's include_request_attempt_count, on in Istio's outbound and gateway virtual hosts; no retry
+    // policy here, so always the first attempt.
+    out['x-envoy-attempt-count'] = '1';
   }
   return out;
 }

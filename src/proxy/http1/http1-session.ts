@@ -30,6 +30,11 @@ export interface Http1Context {
 const DROP_REQUEST = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'x-request-id', PEER_METADATA, PEER_METADATA_ID]);
 const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'server', 'x-envoy-upstream-service-time', PEER_METADATA, PEER_METADATA_ID]);
 const SERVER_LINE = 'server: istio-envoy\r\n';
+/**
+ * Istio turns on Envoy's include_request_attempt_count for outbound and gateway virtual hosts, so the
+ * upstream sees the attempt number. Routes have no retry policy here, so it is always the first attempt.
+ */
+const ATTEMPT_COUNT = 'x-envoy-attempt-count';
 
 interface Active {
   ex: Exchange;
@@ -205,6 +210,8 @@ export class Http1Session {
         case 'content-type': ex.grpc = line.includes('application/grpc'); break;
         case 'x-forwarded-proto': hasXfp = true; break;
         case PEER_METADATA: ex.peerMetadata = valueOf(line); break;
+        // Outbound and gateway routes count attempts themselves; inbound passes the caller's count on.
+        case ATTEMPT_COUNT: if (this.info.direction !== 'inbound') continue; break;
       }
       if (DROP_REQUEST.has(n)) continue;
       out += `${line}\r\n`;
@@ -213,7 +220,7 @@ export class Http1Session {
     if (upgrade) out += 'connection: upgrade\r\n';
     out += `x-request-id: ${ex.requestId}\r\n`;
     if (!hasXfp) out += 'x-forwarded-proto: http\r\n';
-    if (this.info.direction !== 'inbound') out += `${PEER_METADATA}: ${state.peerMetadata}\r\n${PEER_METADATA_ID}: ${state.nodeId}\r\n`;
+    if (this.info.direction !== 'inbound') out += `${PEER_METADATA}: ${state.peerMetadata}\r\n${PEER_METADATA_ID}: ${state.nodeId}\r\n${ATTEMPT_COUNT}: 1\r\n`;
     out += '\r\n';
     const a: Active = {
       ex,

@@ -145,6 +145,26 @@ describe('pod network shim', () => {
     }
   });
 
+  test('a socket to a service reports the service address as its peer, routed or captured, as getpeername does', async () => {
+    const script = `
+      import net from 'node:net';
+      const s = net.connect({ host: 'web', port: 80 });
+      const before = s.remoteAddress;
+      s.on('connect', () => {
+        console.log(JSON.stringify({ before, address: s.remoteAddress, port: s.remotePort, family: s.remoteFamily }));
+        s.end();
+      });
+      s.on('error', (e) => { console.error(e.message); process.exit(2); });
+    `;
+    const want = { address: '127.201.1.1', port: 80, family: 'IPv4' };
+    const routed = await runInPod(script);
+    assert.equal(routed.code, 0, routed.stderr);
+    assert.deepEqual(JSON.parse(routed.stdout), want);
+    const captured = await runInPod(script, { ...podEnv, [POD_ENV.capture]: sidecarAddress });
+    assert.equal(captured.code, 0, captured.stderr);
+    assert.deepEqual(JSON.parse(captured.stdout), want);
+  });
+
   test('a wildcard listen binds the pod address', async () => {
     const r = await runInPod(`
       import net from 'node:net';

@@ -23,6 +23,22 @@ if (process.send) {
 type ConnectOptions = { host?: string; port?: number | string; path?: string };
 type AnyFn = (...args: unknown[]) => unknown;
 
+const realRemoteAddress = Object.getOwnPropertyDescriptor(net.Socket.prototype, 'remoteAddress')?.get;
+
+/**
+ * The peer a redirected socket reports: the address the app dialed, as getpeername() answers after
+ * iptables' REDIRECT or kube-proxy's DNAT, not the sidecar or endpoint it really reached (fortio's
+ * "IP addresses distribution" prints it). Undefined while the socket is not connected, as Node's own.
+ */
+function showPeer(socket: net.Socket, peer: { host: string; port: number }): void {
+  const connected = (): boolean => realRemoteAddress?.call(socket) !== undefined;
+  Object.defineProperties(socket, {
+    remoteAddress: { configurable: true, get: () => (connected() ? peer.host : undefined) },
+    remotePort: { configurable: true, get: () => (connected() ? peer.port : undefined) },
+    remoteFamily: { configurable: true, get: () => (connected() ? (net.isIPv6(peer.host) ? 'IPv6' : 'IPv4') : undefined) },
+  });
+}
+
 function install(pod: PodNetwork): void {
   pod.watch();
 
@@ -53,9 +69,12 @@ function install(pod: PodNetwork): void {
         args[0] = { ...opts, host: captured.via.host, port: captured.via.port };
         const r = origConnect.apply(this, args);
         this.write(`PROXY TCP4 ${pod.env.bindIP} ${captured.original.host} 0 ${captured.original.port}\r\n`);
+        showPeer(this, captured.original);
         return r;
       }
       const dest = pod.route(host, Number(opts.port));
+      const asked = pod.lookup(host)?.[0];
+      if (asked !== undefined && (asked !== dest.host || Number(opts.port) !== dest.port)) showPeer(this, { host: asked, port: Number(opts.port) });
       args[0] = { ...opts, host: dest.host, port: dest.port };
     }
     return origConnect.apply(this, args);

@@ -52,7 +52,7 @@ describe('Weft’s own samples', () => {
     assert.match(r.stdout, /unchanged/);
   });
 
-  it('httpbin, curl, fortio, helloworld and tcp-echo run in the mesh; httpbin, helloworld and fortio answer from the curl and fortio pods', async () => {
+  it('httpbin, curl, fortio, helloworld and tcp-echo run in the mesh and answer from the curl and fortio pods', async () => {
     await w.ok(['create', 'ns', 'samples']);
     await w.ok(['label', 'namespace', 'samples', 'istio-injection=enabled']);
     for (const s of ['httpbin/httpbin.yaml', 'curl/curl.yaml', 'fortio/fortio.yaml', 'helloworld/helloworld.yaml', 'tcp-echo/tcp-echo.yaml', 'bookinfo/destination-rules.yaml']) {
@@ -75,5 +75,7 @@ describe('Weft’s own samples', () => {
     const load = await w.ok(['-n', 'samples', 'exec', 'deploy/fortio-deploy', '-c', 'fortio', '--', 'fortio', 'load', '-c', '2', '-qps', '0', '-n', '10', '-loglevel', 'Warning', 'http://httpbin:8000/get']);
     assert.match(load, /^Code 200 : 10 \(100\.0 %\)$/m);
     assert.match(load, /^All done 10 calls /m);
+    const echo = await exec('sh', '-c', 'echo world | nc tcp-echo 9000');
+    assert.equal(echo, 'hello world\n');
   });
 });

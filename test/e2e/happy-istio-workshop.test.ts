@@ -1,6 +1,6 @@
 // The first workshop (seeds/000), step by step, with `weft` in place of `kubectl` and `istioctl`:
 // "Deploy workloads", "Install Istio", "Automatic sidecar injection", "Manual sidecar injection",
-// "Istio Ingress Gateway", "Access logs" and "Metrics", on one runtime shared by all steps.
+// "Istio Ingress Gateway", "Access logs", "Metrics" and "Traffic Management", on one runtime shared by all steps.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -239,10 +239,38 @@ describe('workshop: happy-istio', () => {
     }, 60_000);
   });
 
+  /** Requests service-c-v2's sidecar has received (its inbound istio_requests_total). */
+  async function v2Requests(): Promise<number> {
+    const text = await w.ok(['exec', 'deploy/service-c-v2', '-c', 'istio-proxy', '--', 'curl', '-s', 'localhost:15020/stats/prometheus']);
+    const total = parsePrometheus(text).find((f) => f.name === 'istio_requests_total');
+    return (total?.metrics ?? []).filter((m) => m.labels?.reporter === 'destination').reduce((sum, m) => sum + Number(m.value), 0);
+  }
+
+  it('routes every request to service-c v1 after the DestinationRule and VirtualService (Traffic Management)', async () => {
+    assert.equal(await w.ok(['apply', '-n', 'istioinaction', '-f', join(dir, 'service-c-dr.yaml')]), 'destinationrule.networking.istio.io/service-c created\n');
+    assert.equal(await w.ok(['apply', '-n', 'istioinaction', '-f', join(dir, 'service-c-route.yaml')]), 'virtualservice.networking.istio.io/service-c created\n');
+    // Until the route reaches service-a's sidecar: 20 answers of 200 in a row.
+    let inARow = 0;
+    await untilTrue(async () => {
+      inARow = (await statusLine(port)) === 'HTTP/1.1 200 OK' ? inARow + 1 : 0;
+      return inARow >= 20;
+    }, 30_000);
+    const before = await v2Requests();
+    const lines = new Map<string, number>();
+    for (let i = 0; i < 100; i++) {
+      const l = await statusLine(port);
+      lines.set(l, (lines.get(l) ?? 0) + 1);
+    }
+    assert.deepEqual([...lines], [['HTTP/1.1 200 OK', 100]]);
+    assert.equal(await v2Requests(), before, 'requests still reached service-c v2');
+    const log = await w.ok(['logs', 'deploy/service-a', '-c', 'istio-proxy', '--tail', '5']);
+    assert.match(log, /outbound\|80\|version-v1\|service-c\.istioinaction\.svc\.cluster\.local/);
+  });
+
   it('lists deployments and services in kubectl columns', async () => {
     const deploy = await w.ok(['get', 'deploy']);
     assert.match(deploy, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
-    assert.match(deploy, /service-c-v2\s+1\/1\s+1\s+1\s+\d+s/);
+    assert.match(deploy, /service-c-v2\s+1\/1\s+1\s+1\s+\d+m?\d*s?\n/);
     const svc = await w.ok(['get', 'svc', '-o', 'wide']);
     assert.match(svc, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR\n/);
     assert.match(svc, /service-a\s+ClusterIP\s+127\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP/);

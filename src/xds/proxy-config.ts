@@ -87,6 +87,8 @@ export interface Cluster {
   connectTimeoutMs: number;
   connectionPool?: ConnectionPool;
   outlierDetection?: OutlierDetection;
+  /** The DestinationRule whose policy and subsets this cluster has, "name.namespace". */
+  destinationRule?: string;
   /** An external service (ServiceEntry with resolution DNS): endpoints are names resolved at connect time. */
   dns?: boolean;
   endpoints: Endpoint[];
@@ -209,6 +211,8 @@ export interface Route {
   cors?: CorsPolicy;
   /** x-envoy-decorator-operation: svc.ns.svc.cluster.local:80/* */
   decorator?: string;
+  /** The VirtualService this route came from, "name.namespace" (for proxy-config and describe). */
+  virtualService?: string;
 }
 
 export interface VirtualHost {

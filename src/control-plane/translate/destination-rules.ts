@@ -15,6 +15,8 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** The rule that applies: its namespace's rules for the host merged (subsets of later ones added). */
 export interface EffectiveRule {
+  /** "name.namespace" of the oldest rule merged. */
+  name: string;
   namespace: string;
   trafficPolicy: TrafficPolicy | undefined;
   subsets: Subset[];
@@ -44,7 +46,7 @@ export function destinationRuleFor(host: string, fromNamespace: string, snapshot
     if (best.length === 0) continue;
     const subsets: Subset[] = [];
     for (const r of best) for (const s of r.spec!.subsets ?? []) if (!subsets.some((x) => x.name === s.name)) subsets.push(s);
-    return { namespace: ns, trafficPolicy: best[0]!.spec!.trafficPolicy, subsets };
+    return { name: `${best[0]!.metadata.name}.${ns}`, namespace: ns, trafficPolicy: best[0]!.spec!.trafficPolicy, subsets };
   }
   return undefined;
 }

@@ -200,7 +200,7 @@ export function httpRoutes(vs: Resource<VirtualServiceSpec>, ctx: RouteContext):
     for (const m of matches) {
       const match = routeMatch(m);
       const name = r.name ? (m?.name ? `${r.name}.${m.name}` : r.name) : `${vs.metadata.name}.${ns}.${i}`;
-      const route: Route = { name, match, decorator: decorator(r, match, ns, ctx) };
+      const route: Route = { name, match, decorator: decorator(r, match, ns, ctx), virtualService: `${vs.metadata.name}.${ns}` };
       if (r.redirect) {
         const rd = r.redirect;
         route.redirect = {

@@ -48,10 +48,10 @@ function serviceClusters(svc: ServiceModel, portIndex: number, fromNamespace: st
   const port = base.service!.port;
   const rule = destinationRuleFor(svc.host, fromNamespace, snapshot);
   if (!rule) return [base];
-  const out = [withPolicy(base, clusterPolicy(rule.trafficPolicy, port))];
+  const out = [withPolicy({ ...base, destinationRule: rule.name }, clusterPolicy(rule.trafficPolicy, port))];
   for (const subset of rule.subsets) {
     out.push(withPolicy(
-      { ...base, name: outboundClusterName(port, subset.name, svc.host), subset: subset.name, endpoints: base.endpoints.filter((e) => inSubset(subset, e.workload.labels)) },
+      { ...base, destinationRule: rule.name, name: outboundClusterName(port, subset.name, svc.host), subset: subset.name, endpoints: base.endpoints.filter((e) => inSubset(subset, e.workload.labels)) },
       clusterPolicy(mergePolicies(rule.trafficPolicy, subset.trafficPolicy), port),
     ));
   }

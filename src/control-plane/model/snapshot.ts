@@ -105,7 +105,7 @@ export function buildSnapshot(index: ResourceIndex, version: number): Snapshot {
   const namespaces = new Map<string, Record<string, string>>();
   for (const n of index.list('Namespace')) namespaces.set(n.metadata.name, n.metadata.labels ?? {});
   const config = new Map<string, Resource[]>();
-  for (const kind of ['VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar', 'PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication', 'Telemetry']) {
+  for (const kind of ['VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry', 'WorkloadEntry', 'Sidecar', 'PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication', 'Telemetry']) {
     config.set(kind, index.list(kind).sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '')));
   }
   return { version, services, pods, namespaces, config };

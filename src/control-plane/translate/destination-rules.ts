@@ -62,16 +62,22 @@ export interface ClusterPolicy {
 
 type PolicyParts = Pick<TrafficPolicy, 'loadBalancer' | 'connectionPool' | 'outlierDetection'>;
 
-/** A subset's policy replaces the rule's, part by part, as Istio merges them. */
-export function mergePolicies(base: TrafficPolicy | undefined, over: TrafficPolicy | undefined): TrafficPolicy | undefined {
-  if (!over) return base;
-  if (!base) return over;
-  return { ...base, ...Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined)) } as TrafficPolicy;
+/** A policy's parts for one port: its port-level settings for the port replace its own, part by part. */
+function forPort(tp: TrafficPolicy | undefined, port: number, base: PolicyParts = {}): PolicyParts {
+  const pls = tp?.portLevelSettings?.find((p) => p.port?.number === port);
+  return {
+    loadBalancer: pls?.loadBalancer ?? tp?.loadBalancer ?? base.loadBalancer,
+    connectionPool: pls?.connectionPool ?? tp?.connectionPool ?? base.connectionPool,
+    outlierDetection: pls?.outlierDetection ?? tp?.outlierDetection ?? base.outlierDetection,
+  };
 }
 
-export function clusterPolicy(tp: TrafficPolicy | undefined, port: number): ClusterPolicy {
-  const pls = tp?.portLevelSettings?.find((p) => p.port?.number === port);
-  const parts: PolicyParts = { loadBalancer: pls?.loadBalancer ?? tp?.loadBalancer, connectionPool: pls?.connectionPool ?? tp?.connectionPool, outlierDetection: pls?.outlierDetection ?? tp?.outlierDetection };
+/**
+ * The policy of a cluster for one port, as Istio merges it: the rule's policy with its port-level
+ * settings, then the subset's policy part by part, then the subset's own port-level settings.
+ */
+export function clusterPolicy(rulePolicy: TrafficPolicy | undefined, port: number, subsetPolicy?: TrafficPolicy): ClusterPolicy {
+  const parts = forPort(subsetPolicy, port, forPort(rulePolicy, port));
   const out: ClusterPolicy = { lb: 'LEAST_REQUEST', connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS };
   const lb = parts.loadBalancer;
   if (lb?.simple && lb.simple !== 'UNSPECIFIED') out.lb = lb.simple === 'LEAST_CONN' ? 'LEAST_REQUEST' : lb.simple;

@@ -7,8 +7,9 @@ import {
 } from '../../xds/proxy-config.js';
 import { isHttp } from '../model/protocol.js';
 import type { ServiceModel, Snapshot } from '../model/snapshot.js';
-import { clusterPolicy, destinationRuleFor, inSubset, mergePolicies, withPolicy } from './destination-rules.js';
+import { clusterPolicy, destinationRuleFor, inSubset, withPolicy } from './destination-rules.js';
 import { httpRoutes, type RouteContext } from './http-routes.js';
+import { buildServiceEntries } from './service-entries.js';
 import { l4Routes, meshVirtualServiceFor } from './virtual-services.js';
 
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -52,7 +53,7 @@ function serviceClusters(svc: ServiceModel, portIndex: number, fromNamespace: st
   for (const subset of rule.subsets) {
     out.push(withPolicy(
       { ...base, destinationRule: rule.name, name: outboundClusterName(port, subset.name, svc.host), subset: subset.name, endpoints: base.endpoints.filter((e) => inSubset(subset, e.workload.labels)) },
-      clusterPolicy(mergePolicies(rule.trafficPolicy, subset.trafficPolicy), port),
+      clusterPolicy(rule.trafficPolicy, port, subset.trafficPolicy),
     ));
   }
   return out;
@@ -95,6 +96,14 @@ export function buildOutbound(snapshot: Snapshot, fromNamespace: string | undefi
         };
       }
     });
+  }
+  // ServiceEntries add what the registry lacks; a Kubernetes service of the same name and port keeps its own.
+  const se = buildServiceEntries(snapshot, ns);
+  for (const c of se.clusters) clusters[c.name] ??= c;
+  for (const [key, t] of Object.entries(se.targets)) targets[key] ??= t;
+  for (const { route, vh } of se.virtualHosts) {
+    const rc = (routes[route] ??= { name: route, virtualHosts: [] });
+    if (!rc.virtualHosts.some((x) => x.name === vh.name)) rc.virtualHosts.push(vh);
   }
   return { clusters, routes, targets };
 }

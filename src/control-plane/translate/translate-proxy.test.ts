@@ -2,38 +2,10 @@
 
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Resource } from '../../config/resource.js';
-import { ResourceIndex } from '../ingest/resource-index.js';
-import { buildSnapshot } from '../model/snapshot.js';
+import { endpoints as endpointsOf, pod, service, snapshotOf } from '../../../test/support/mesh-snapshot.js';
 import { translateProxy, translateResources } from './translate-proxy.js';
 import { assembleConfig, diffResources, resourceEntries } from '../../xds/resources.js';
 import type { NodeInfo } from '../../xds/discovery.js';
-
-function pod(name: string, ns: string, labels: Record<string, string>, ip: string, sidecar: boolean, ports: number[] = [8080]): Resource {
-  const containers = [{ name: 'app', image: 'x', ports: ports.map((p) => ({ containerPort: p })) }];
-  if (sidecar) containers.unshift({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1', ports: [] });
-  return {
-    apiVersion: 'v1', kind: 'Pod',
-    metadata: { name, namespace: ns, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${labels.app}-abc`, uid: '1', controller: true }] },
-    spec: { serviceAccountName: labels.app, containers },
-    status: { podIP: ip, podLoopbackIP: ip.replace(/\.(\d+)\.(\d+)$/, (_m, a: string, b: string) => `.${Number(a) + 64}.${b}`) },
-  };
-}
-
-function service(name: string, ns: string, ip: string, selector: Record<string, string>, portName = 'http'): Resource {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { clusterIP: ip, selector, ports: [{ name: portName, port: 80, targetPort: 8080 }] } };
-}
-
-function endpoints(name: string, ns: string, podName: string, ip: string): Resource {
-  return { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: ns }, subsets: [{ addresses: [{ ip, targetRef: { kind: 'Pod', name: podName, namespace: ns } }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }] };
-}
-
-function snapshotOf(objects: Resource[]) {
-  const index = new ResourceIndex();
-  for (const o of objects) index.apply({ type: 'ADDED', object: o });
-  index.apply({ type: 'SYNCED', resourceVersion: 1 });
-  return buildSnapshot(index, 1);
-}
 
 const world = [
   pod('a-abc-1', 'shop', { app: 'a', version: 'v1', 'pod-template-hash': 'abc' }, '127.9.64.1', true),
@@ -41,7 +13,7 @@ const world = [
   service('a', 'shop', '127.9.1.1', { app: 'a' }),
   service('b', 'shop', '127.9.1.2', { app: 'b' }),
   service('db', 'data', '127.9.1.3', { app: 'db' }, 'tcp-db'),
-  endpoints('b', 'shop', 'b-abc-1', '127.9.64.2'),
+  endpointsOf('b', 'shop', [['b-abc-1', '127.9.64.2']]),
 ];
 const nodeA: NodeInfo = { id: 'sidecar~127.9.64.1~a-abc-1.shop~shop.svc.cluster.local', role: 'sidecar', podName: 'a-abc-1', namespace: 'shop', ip: '127.9.64.1', proxyVersion: 't' };
 

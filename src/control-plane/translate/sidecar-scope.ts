@@ -4,7 +4,7 @@
 
 import type { SidecarSpec } from '../../config/istio/sidecar.js';
 import type { Resource } from '../../config/resource.js';
-import type { EgressListener, RouteConfig } from '../../xds/proxy-config.js';
+import type { Cluster, EgressListener, OutboundTarget, RouteConfig } from '../../xds/proxy-config.js';
 import { labelsMatch, type PodModel, type Snapshot } from '../model/snapshot.js';
 import { portProtocol } from '../model/protocol.js';
 
@@ -14,9 +14,12 @@ export function sidecarFor(pod: PodModel, snapshot: Snapshot): Resource<SidecarS
 }
 
 /** Whether a virtual host (named "HOST:PORT") is visible under Sidecar egress hosts like "./*", "*\/*", "ns/host". */
-function visible(vhName: string, hosts: string[], fromNs: string): boolean {
+function visible(vhName: string, hosts: string[], fromNs: string, nsOf: (host: string) => string = (h) => h.split('.')[1] ?? ''): boolean {
   const host = vhName.slice(0, vhName.lastIndexOf(':'));
-  const ns = host.split('.')[1] ?? '';
+  return hostVisible(host, nsOf(host), hosts, fromNs);
+}
+
+function hostVisible(host: string, ns: string, hosts: string[], fromNs: string): boolean {
   return hosts.some((h) => {
     const [hns, hname] = [h.slice(0, h.indexOf('/')), h.slice(h.indexOf('/') + 1)];
     const nsOk = hns === '*' || (hns === '.' ? ns === fromNs : hns === ns);
@@ -36,4 +39,27 @@ export function egressListeners(sidecar: Resource<SidecarSpec> | undefined, pod:
     listeners.push({ bind: e.bind ?? '127.0.0.1', port: e.port.number as number, protocol: portProtocol(e.port.protocol?.toLowerCase() ?? e.port.name), route: name });
   }
   return { listeners, routes: extra };
+}
+
+/** The egress hosts a Sidecar limits its workloads to (from listeners that capture), or undefined for no limit. */
+export function egressHosts(sidecar: Resource<SidecarSpec> | undefined): string[] | undefined {
+  const listeners = (sidecar?.spec?.egress ?? []).filter((e) => e.captureMode !== 'NONE');
+  return listeners.length ? listeners.flatMap((e) => e.hosts) : undefined;
+}
+
+/**
+ * The outbound configuration limited to the services a Sidecar's egress hosts name: other services are
+ * unknown to the workload, so their traffic takes the outbound traffic policy (passthrough or blocked).
+ */
+export function scopeOutbound<T extends { clusters: Record<string, Cluster>; routes: Record<string, RouteConfig>; targets: Record<string, OutboundTarget> }>(out: T, hosts: string[], fromNs: string): T {
+  const nsOfHost = new Map<string, string>();
+  for (const c of Object.values(out.clusters)) if (c.service) nsOfHost.set(c.service.host, c.service.namespace);
+  const nsOf = (h: string): string => nsOfHost.get(h) ?? h.split('.')[1] ?? '';
+  const clusters: Record<string, Cluster> = {};
+  for (const [name, c] of Object.entries(out.clusters)) if (!c.service || hostVisible(c.service.host, c.service.namespace, hosts, fromNs)) clusters[name] = c;
+  const routes: Record<string, RouteConfig> = {};
+  for (const [name, rc] of Object.entries(out.routes)) routes[name] = { ...rc, virtualHosts: rc.virtualHosts.filter((vh) => visible(vh.name, hosts, fromNs, nsOf)) };
+  const targets: Record<string, OutboundTarget> = {};
+  for (const [key, t] of Object.entries(out.targets)) if (!t.cluster || clusters[t.cluster]) targets[key] = t;
+  return { ...out, clusters, routes, targets };
 }

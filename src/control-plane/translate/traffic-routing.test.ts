@@ -252,3 +252,20 @@ describe('ServiceEntry', () => {
     assert.equal(r.action!.cluster, 'outbound|80||httpbin.org');
   });
 });
+
+describe('Sidecar egress hosts', () => {
+  test('a workload knows only the services its Sidecar’s egress hosts name', () => {
+    const others = [service('db', 'data', '127.9.1.7', { app: 'db' }, 'http', 5432, 5432), service('cache', 'data', '127.9.1.8', { app: 'cache' }, 'http', 6379, 6379)];
+    const sc = istio('Sidecar', 'default', NS, { egress: [{ hosts: ['./*', 'data/cache.data.svc.cluster.local'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } });
+    const c = translateProxy(productpage, snapshotOf([...world, ...others, sc]));
+    assert.ok(c.clusters[`outbound|9080||${REVIEWS}`]);
+    assert.ok(c.clusters['outbound|6379||cache.data.svc.cluster.local']);
+    assert.equal(c.clusters['outbound|5432||db.data.svc.cluster.local'], undefined);
+    assert.equal(c.outbound.targets['127.9.1.7:5432'], undefined);
+    assert.ok(c.outbound.targets['127.9.1.8:6379']);
+    assert.deepEqual(c.routes['5432']!.virtualHosts, []);
+    assert.equal(c.outbound.policy, 'REGISTRY_ONLY');
+    // Without a Sidecar, everything is known.
+    assert.ok(translateProxy(productpage, snapshotOf([...world, ...others])).clusters['outbound|5432||db.data.svc.cluster.local']);
+  });
+});

@@ -6,7 +6,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { buildGateway } from './gateway.js';
 import { buildInbound } from './inbound.js';
 import { buildOutbound } from './outbound.js';
-import { egressListeners, sidecarFor } from './sidecar-scope.js';
+import { egressHosts, egressListeners, scopeOutbound, sidecarFor } from './sidecar-scope.js';
 import { addListeners, addParts } from '../../xds/resources.js';
 
 export class UnknownProxyError extends Error {}
@@ -35,13 +35,15 @@ interface Parts {
 function translateParts(node: NodeInfo, snapshot: Snapshot): Parts {
   const pod = snapshot.pods.get(`${node.namespace}/${node.podName}`);
   if (!pod) throw new UnknownProxyError(`no pod ${node.namespace}/${node.podName} for proxy ${node.id}`);
-  const out = outboundFor(snapshot, pod.namespace);
+  let out = outboundFor(snapshot, pod.namespace);
   if (node.role === 'router') {
     const gw = buildGateway(pod, snapshot);
     return { out, own: { role: 'router', self: pod.workload, policy: 'ALLOW_ANY', inbound: [], gateway: gw.gateway, egress: [], clusters: {}, routes: gw.routes } };
   }
   const inb = buildInbound(pod, snapshot);
   const sidecar = sidecarFor(pod, snapshot);
+  const scope = egressHosts(sidecar);
+  if (scope) out = scopeOutbound(out, scope, pod.namespace);
   const egress = egressListeners(sidecar, pod, out.routes);
   return {
     out,

@@ -5,6 +5,7 @@
 import { CurlError } from './curl-error.js';
 import { parseCurlArgs } from './parse-args.js';
 import { runCurl } from './run-curl.js';
+import { exitWith } from '../exit-with.js';
 
 async function main(argv: string[]): Promise<number> {
   let opts;
@@ -18,17 +19,6 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   return runCurl(opts, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
-}
-
-/** Exits once both streams have flushed, so piped output is never cut short. */
-function exitWith(code: number): void {
-  process.exitCode = code;
-  let pending = 2;
-  const done = (): void => {
-    if (--pending === 0) process.exit(code);
-  };
-  process.stdout.write('', done);
-  process.stderr.write('', done);
 }
 
 // A reader that went away (curl ... | head) is not an error worth reporting.

@@ -8,17 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startEveryNthServer, type EveryNthServer } from '../../../test/support/every-nth-server.js';
 import { exchange, type Exchange } from '../../../test/support/http-exchange.js';
+import { runProgram, type ProgramResult } from '../../../test/support/processes.js';
 
 const main = fileURLToPath(new URL('./main.js', import.meta.url));
 
-async function fortio(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'close')) as [number];
-  return { code, stdout, stderr };
+function fortio(args: string[]): Promise<ProgramResult> {
+  return runProgram(process.execPath, [main, ...args]);
 }
 
 describe('fortio load', () => {

@@ -1,23 +1,17 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createTcpEchoServer } from '../../samples/tcp-echo/server.js';
+import { runProgram, type ProgramResult } from '../../../test/support/processes.js';
 
 const main = fileURLToPath(new URL('./main.js', import.meta.url));
 
 /** Runs the nc program as a shell pipeline would: `sh -c "INPUT | nc ARGS"`. */
-async function pipeline(input: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function pipeline(input: string, args: string[]): Promise<ProgramResult> {
   const quoted = args.map((a) => `'${a}'`).join(' ');
-  const child = spawn('sh', ['-c', `${input} | "${process.execPath}" "${main}" ${quoted}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'close')) as [number];
-  return { code, stdout, stderr };
+  return runProgram('sh', ['-c', `${input} | "${process.execPath}" "${main}" ${quoted}`]);
 }
 
 describe('nc, the program', () => {

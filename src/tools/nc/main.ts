@@ -4,6 +4,7 @@
 
 import { HELP, NcUsageError, parseNcArgs } from './parse-args.js';
 import { runNc } from './run-nc.js';
+import { exitWith } from '../exit-with.js';
 
 async function main(argv: string[]): Promise<number> {
   let command;
@@ -20,17 +21,6 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return runNc(command.options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
-}
-
-/** Exits once both streams have flushed, so piped output is never cut short (stdin may still be open). */
-function exitWith(code: number): void {
-  process.exitCode = code;
-  let pending = 2;
-  const done = (): void => {
-    if (--pending === 0) process.exit(code);
-  };
-  process.stdout.write('', done);
-  process.stderr.write('', done);
 }
 
 // A reader that went away (nc ... | head) is not an error worth reporting.

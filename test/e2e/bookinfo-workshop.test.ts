@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { WeftSandbox, repoRoot } from '../support/weft-cli.js';
+import { BookinfoClient, starColor, type Page } from '../support/bookinfo-client.js';
 
 const bookinfo = join(repoRoot, '..', 'shared', 'seeds', 'istio-samples', 'istio-1.0.4', 'samples', 'bookinfo', 'platform', 'kube', 'bookinfo.yaml');
 
@@ -167,26 +167,7 @@ spec:
     assert.match(logs, /GET \/reviews\/0" 200 .* end-user=jason/);
   });
 
-  function get(path: string, method = 'GET', form?: string, cookie?: string): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
-    const [host, port] = gateway.includes(':') ? [gateway.split(':')[0]!, Number(gateway.split(':')[1])] : [gateway, 80];
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = {};
-      if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-      if (cookie) headers.cookie = cookie;
-      const req = request({ host, port, path, method, headers, agent: false, timeout: 20_000 }, (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-      });
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      req.end(form);
-    });
+  function get(path: string, method = 'GET', form?: string, cookie?: string): Promise<Page> {
+    return new BookinfoClient(gateway).get(path, method, form, cookie);
   }
 });
-
-/** Which reviews version answered, by the stars the page shows. */
-function starColor(html: string): string {
-  const m = /<font color="(\w+)">\s*(?:<!--[^>]*-->\s*)?<span class="glyphicon glyphicon-star/.exec(html);
-  return m ? m[1]! : 'none';
-}

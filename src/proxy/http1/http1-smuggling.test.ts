@@ -1,6 +1,6 @@
 // Ambiguous HTTP/1.1 requests through a real sidecar, sent on raw sockets as an attacker would: each
 // is answered by the proxy itself (Envoy's status, connection: close), logged and counted with DPE,
-// and the backend receives nothing. Proxy addresses: block 50-51 (see test-support's addressesFor).
+// and the backend receives nothing. Proxy addresses: 50, 51 and 53 (52 is http1.fuzz.test's; see test-support's addressesFor).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import {
   addService,
   connectOutbound,
   emptyConfig,
+  eventually,
   metricSum,
   serviceHost,
   startProxy,
@@ -198,6 +199,45 @@ describe('ambiguous requests are answered by the sidecar and never forwarded', (
     assert.ok(got.endsWith(`\r\n\r\n${body}`), got);
     assert.equal((got.match(/\r\ntransfer-encoding:/gi) ?? []).length, 1);
     assert.equal((got.match(/\r\ncontent-length:/gi) ?? []).length, 0);
+  });
+});
+
+describe('a response that ends before its request body', () => {
+  test('closes the connection: the rest of the body is never read as a request', async (t) => {
+    let received = '';
+    // Answers as soon as it has a head, without waiting for the body (as a server refusing an upload).
+    const early = await startTcpBackend((s) => {
+      s.on('data', (d: Buffer) => {
+        const first = received === '';
+        received += d.toString('latin1');
+        if (first) s.write('HTTP/1.1 413 Payload Too Large\r\ncontent-length: 0\r\n\r\n');
+      });
+    });
+    t.after(() => early.close());
+    const config = emptyConfig();
+    addService(config, { name: 'web', vip: VIP, port: 80, upstream: 'http1', endpoints: [early.port] });
+    const p = await startProxy(53, config);
+    t.after(() => p.shutdown());
+    const s = connectOutbound(p.loopbackIP, { host: VIP, port: 80 });
+    s.on('error', () => undefined);
+    t.after(() => s.destroy());
+    let answer = '';
+    const closed = new Promise<void>((r) => s.on('close', () => r()));
+    const answered = new Promise<void>((r) =>
+      s.on('data', (d: Buffer) => {
+        answer += d.toString('latin1');
+        if (answer.includes('\r\n\r\n')) r();
+      }),
+    );
+    const hidden = `GET /hidden HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`;
+    s.write(`POST /upload HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: ${hidden.length + 10}\r\n\r\n`);
+    await answered;
+    s.write(hidden);
+    assert.ok(await eventually(closed, 5_000), `the connection stayed open; backend read ${JSON.stringify(received)}`);
+    assert.ok(answer.startsWith('HTTP/1.1 413 '), answer);
+    assert.equal((answer.match(/HTTP\/1\.1 /g) ?? []).length, 1, answer);
+    assert.ok(!received.includes('/hidden'), received);
+    assert.ok(!p.logLines.some((l) => l.includes('/hidden')), p.logLines.join('\n'));
   });
 });
 

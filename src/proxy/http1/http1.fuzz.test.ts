@@ -2,7 +2,7 @@
 // (H1_FUZZ_SEED overrides it; failures name the seed and case). The parser must give one answer
 // whatever the split; through a real sidecar, every request is either answered by the proxy or
 // forwarded as exactly one unambiguous request, and the proxy never throws.
-// Proxy addresses: block 52 (see test-support's addressesFor).
+// Proxy addresses: 52, in the block of http1-smuggling.test (see test-support's addressesFor).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,7 @@
 // The one place traffic errors become responses and response flags (Envoy's local replies).
 
+import { STATUS_CODES } from 'node:http';
+
 export type ResponseFlag = 'UH' | 'UF' | 'UC' | 'UT' | 'NR' | 'NC' | 'DC' | 'URX' | 'UO' | 'DPE' | 'UPE' | 'LR' | 'FI' | 'DI';
 
 export interface LocalReply {
@@ -26,6 +28,8 @@ export const localReplies = {
   upstreamTimeout: (): LocalReply => ({ status: 504, flag: 'UT', body: 'upstream request timeout', details: 'upstream_response_timeout' }),
   noRoute: (): LocalReply => ({ status: 404, flag: 'NR', body: '', details: 'route_not_found' }),
   clusterNotFound: (): LocalReply => ({ status: 503, flag: 'NC', body: '', details: 'cluster_not_found' }),
+  /** A request the HTTP/1 codec refused (Envoy's sendProtocolError): the status's name as body. */
+  downstreamProtocolError: (status: number, details: string): LocalReply => ({ status, flag: 'DPE', body: STATUS_CODES[status] ?? '', details }),
   protocolError: (): LocalReply => ({ status: 502, flag: 'UPE', body: 'upstream protocol error', details: 'upstream_reset_before_response_started{protocol_error}' }),
 };
 

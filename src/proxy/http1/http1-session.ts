@@ -14,7 +14,7 @@ import { PEER_METADATA, PEER_METADATA_ID } from '../http/peer-metadata.js';
 import type { RequestTelemetry } from '../http/request-telemetry.js';
 import type { ProxyState } from '../proxy-state.js';
 import { BodyTracker } from './body-tracker.js';
-import { framingOf, headerValue, HeadError, parseHead, type Head } from './head.js';
+import { CODEC_ERROR, headerValue, HeadError, parseHead, readRequest, responseFraming, type Framing, type Head } from './head.js';
 import type { RequestView } from '../routing/request-view.js';
 import type { UpstreamPool, UpstreamUser } from './upstream-pool.js';
 
@@ -87,6 +87,7 @@ export class Http1Session {
   };
 
   private data(chunk: Buffer): void {
+    if (this.done) return; // answered and closing: nothing more is read
     const a = this.a;
     if (a?.tunnel) {
       a.ex.bytesIn += chunk.length;
@@ -105,7 +106,7 @@ export class Http1Session {
   private protocolError(err: Error, downstream: boolean): void {
     const a = this.a;
     if (!a) {
-      this.rawReply(400, 'Bad Request', true);
+      this.reject(new HeadError(400, CODEC_ERROR, err.message));
       return;
     }
     a.up?.destroy();
@@ -118,7 +119,7 @@ export class Http1Session {
       return;
     }
     a.closeAfter = true;
-    const r = downstream ? { status: 400, flag: 'DPE' as const, body: 'Bad Request', details: `downstream_protocol_error{${err.message.replace(/\s/g, '_')}}` } : localReplies.protocolError();
+    const r = downstream ? localReplies.downstreamProtocolError(400, CODEC_ERROR) : localReplies.protocolError();
     this.localReply(a, r, undefined);
   }
 
@@ -155,15 +156,13 @@ export class Http1Session {
 
   private next(): void {
     if (this.done || !this.buf || this.buf.length === 0) return;
-    let head: Head | undefined;
-    try {
-      head = parseHead(this.buf, true);
-    } catch (err) {
-      const status = err instanceof HeadError ? err.status : 400;
-      this.rawReply(status, STATUS_CODES[status] ?? 'Bad Request', true);
+    const read = readRequest(this.buf);
+    if (read.kind === 'more') return;
+    if (read.kind === 'reject') {
+      this.reject(read.error);
       return;
     }
-    if (!head) return;
+    const { head, framing } = read;
     const [method, target, version] = head.first;
     if (version !== 'HTTP/1.1' || method === 'CONNECT') {
       // HTTP/1.0 needs node:http's handling of its framing and keep-alive rules.
@@ -178,18 +177,11 @@ export class Http1Session {
     }
     const body = this.buf.length > head.length ? this.buf.subarray(head.length) : undefined;
     this.buf = undefined;
-    this.start(head, method, target, body);
+    this.start(head, framing, method, target, body);
   }
 
-  private start(head: Head, method: string, path: string, body: Buffer | undefined): void {
+  private start(head: Head, framing: Framing, method: string, path: string, body: Buffer | undefined): void {
     const state = this.ctx.state;
-    let framing;
-    try {
-      framing = framingOf(head, true);
-    } catch {
-      this.rawReply(400, 'Bad Request', true);
-      return;
-    }
     const ex = newExchange(method, path, 'HTTP/1.1', '', '', performance.now());
     // One pass over the headers: read what the proxy needs, and write the upstream head (the
     // request's lines minus what it rewrites).
@@ -347,7 +339,7 @@ export class Http1Session {
       }
       let framing;
       try {
-        framing = a.headOnly || status === 204 || status === 304 ? { kind: 'none' as const } : framingOf(head, false);
+        framing = responseFraming(head, status, a.headOnly);
       } catch {
         this.fail(a, localReplies.protocolError());
         return;
@@ -460,6 +452,8 @@ export class Http1Session {
   }
 
   private complete(a: Active, socket: Socket, upstreamClosing: boolean): void {
+    // Answered before the request body ended: its remaining bytes must not be read as a next request.
+    if (!a.req.done) a.closeAfter = true;
     this.releaseHost(a);
     a.up = undefined;
     if (upstreamClosing || !a.req.done) socket.destroy();
@@ -511,9 +505,24 @@ export class Http1Session {
     if (this.buf) this.next();
   }
 
-  private rawReply(status: number, reason: string, close: boolean): void {
-    this.sock.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-length: 0\r\n${SERVER_LINE}${close ? 'connection: close\r\n' : ''}\r\n`, 'latin1');
+  /**
+   * Refuses a request the codec cannot take (Envoy's codec errors): answered with connection: close,
+   * logged and counted with DPE, and nothing goes upstream. As Envoy, the log has no method or path.
+   */
+  private reject(err: HeadError): void {
+    const r = localReplies.downstreamProtocolError(err.status, err.details);
+    const ex = newExchange('-', '-', 'HTTP/1.1', '', '', performance.now());
+    ex.status = r.status;
+    ex.flags = r.flag;
+    ex.details = r.details;
+    ex.bytesOut = Buffer.byteLength(r.body);
+    this.sock.end(
+      `HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? ''}\r\ncontent-length: ${ex.bytesOut}\r\ncontent-type: text/plain\r\ndate: ${new Date().toUTCString()}\r\n${SERVER_LINE}connection: close\r\n\r\n${r.body}`,
+      'latin1',
+    );
     this.done = true;
+    this.buf = undefined;
+    this.ctx.telemetry.finish(this.info, ex);
   }
 }
 

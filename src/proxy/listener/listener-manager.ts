@@ -176,7 +176,9 @@ export class ListenerManager {
       return;
     }
     const kind = await sniff(s, SNIFF_TIMEOUT_MS);
-    if (kind === 'tcp') {
+    // On a port declared HTTP, bytes that are not a known request line are still HTTP/1 to answer
+    // (400 for garbage, as Envoy's connection manager), not a connection to drop silently.
+    if (kind === 'tcp' && protocol !== 'http') {
       if (protocol === 'auto') proxyTcp(s, info, tcpCluster, this.state);
       else s.destroy();
       return;

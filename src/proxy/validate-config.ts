@@ -1,20 +1,16 @@
 // Checks a pushed configuration before it replaces the last good one (a failure is a NACK).
 
-import { PASSTHROUGH_CLUSTER, type ProxyConfig } from '../xds/proxy-config.js';
+import type { ProxyConfig } from '../xds/proxy-config.js';
+import { gatewayChain } from './gateway/gateway-chain.js';
+import { inboundChain } from './inbound/inbound-chain.js';
+import { outboundChain } from './outbound/outbound-chain.js';
 
 export function validateProxyConfig(c: ProxyConfig): string[] {
   const errors: string[] = [];
   if (!c || typeof c !== 'object') return ['configuration is not an object'];
   if (c.role !== 'sidecar' && c.role !== 'router') errors.push(`unknown role "${String(c.role)}"`);
-  const clusters = c.clusters ?? {};
-  for (const [name, rc] of Object.entries(c.routes ?? {})) {
-    for (const vh of rc.virtualHosts ?? []) {
-      for (const r of vh.routes ?? []) {
-        const cl = r.action?.cluster;
-        if (!cl || (cl !== PASSTHROUGH_CLUSTER && !clusters[cl])) errors.push(`route ${name}/${vh.name}/${r.name}: unknown cluster "${cl}"`);
-      }
-    }
-  }
+  // Each filter checks its own part; a filter in several chains is asked once.
+  for (const f of new Set([inboundChain, outboundChain, gatewayChain].flatMap((chain) => chain.filters))) errors.push(...(f.checkConfig?.(c) ?? []));
   const ports = new Set<number>();
   for (const p of [...(c.inbound ?? []), ...(c.gateway ?? []), ...(c.egress ?? [])]) {
     if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) errors.push(`invalid listener port ${p.port}`);

@@ -3,11 +3,12 @@
 import type { ProxyConfig, WorkloadMeta } from '../xds/proxy-config.js';
 import type { IstioMetrics } from '../telemetry/istio-metrics.js';
 import type { AccessLogWriter } from '../telemetry/access-log.js';
-import type { ClusterManager } from './upstream/cluster-manager.js';
+import type { Upstream } from './upstream/upstream.js';
 
 export interface ProxyState {
   config: ProxyConfig | undefined;
-  clusters: ClusterManager;
+  /** The upstream layer: clusters, endpoint choice, pools. */
+  clusters: Upstream;
   metrics: IstioMetrics;
   accessLog: AccessLogWriter;
   /** Node id, sent to peers in x-envoy-peer-metadata-id. */

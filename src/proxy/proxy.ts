@@ -7,7 +7,10 @@ import { IstioMetrics } from '../telemetry/istio-metrics.js';
 import type { NodeInfo } from '../xds/discovery.js';
 import type { ProxyConfig } from '../xds/proxy-config.js';
 import { startAdmin } from './admin/admin-server.js';
-import { HttpConnectionManager } from './http/http-connection-manager.js';
+import { ConnectionManager } from './http/connection-manager.js';
+import { gatewayChain } from './gateway/gateway-chain.js';
+import { inboundChain } from './inbound/inbound-chain.js';
+import { outboundChain } from './outbound/outbound-chain.js';
 import { ListenerManager } from './listener/listener-manager.js';
 import { closeListener } from './listener/socket-activation.js';
 import { encodePeerMetadata, type ProxyState } from './proxy-state.js';
@@ -32,24 +35,26 @@ export interface ProxyOptions {
 export class Proxy {
   readonly state: ProxyState;
   private readonly listeners: ListenerManager;
-  private readonly hcm: HttpConnectionManager;
+  private readonly streams: ConnectionManager;
+  private readonly clusters: ClusterManager;
   private readonly xds: XdsClient;
   private admin: Server[] = [];
   private ready = false;
 
   constructor(private readonly o: ProxyOptions) {
     const nodeId = `${o.role}~${o.podIP}~${o.podName}.${o.namespace}~${o.namespace}.svc.cluster.local`;
+    this.clusters = new ClusterManager(o.podIP);
     this.state = {
       config: undefined,
-      clusters: new ClusterManager(),
+      clusters: this.clusters,
       metrics: new IstioMetrics(),
       accessLog: new AccessLogWriter(o.accessLogOut),
       nodeId,
       peerMetadata: '',
       podIP: o.podIP,
     };
-    this.hcm = new HttpConnectionManager(this.state);
-    this.listeners = new ListenerManager(this.state, this.hcm, { podIP: o.podIP, loopbackIP: o.loopbackIP });
+    this.streams = new ConnectionManager(this.state, { inbound: inboundChain, outbound: outboundChain, gateway: gatewayChain });
+    this.listeners = new ListenerManager(this.state, this.streams, { podIP: o.podIP, loopbackIP: o.loopbackIP });
     const node: NodeInfo = { id: nodeId, role: o.role, podName: o.podName, namespace: o.namespace, ip: o.podIP, proxyVersion: o.version };
     this.xds = new XdsClient({ host: o.discovery.host, port: o.discovery.port, node, apply: (c) => this.apply(c), log: o.log });
   }
@@ -64,12 +69,12 @@ export class Proxy {
     const errors = validateProxyConfig(config);
     if (errors.length) throw new Error(errors.join('; '));
     await this.listeners.apply(config);
-    this.state.clusters.update(config.clusters);
+    this.clusters.update(config.clusters);
     if (this.state.config?.self.podName !== config.self.podName || !this.state.peerMetadata) {
       this.state.peerMetadata = encodePeerMetadata(config.self);
     }
     this.state.config = config;
-    this.hcm.reset();
+    this.streams.reset();
     if (!this.ready) {
       this.ready = true;
       this.o.log(`ready: configuration ${config.version} applied`);
@@ -84,7 +89,7 @@ export class Proxy {
     while (this.listeners.activeConnections > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     this.listeners.destroyConnections();
     for (const s of this.admin) closeListener(s);
-    this.state.clusters.close();
+    this.clusters.close();
     this.state.accessLog.flush();
   }
 }

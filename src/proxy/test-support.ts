@@ -14,7 +14,8 @@ import { Proxy } from './proxy.js';
 
 /**
  * Address block of these tests: pod IPs 127.213.64.N, proxy loopback IPs 127.213.128.N. Each file
- * keeps to its own N: proxy-http 1-19, proxy-tcp 20-29, proxy-errors 30-39, proxy-inbound 40-49.
+ * keeps to its own N: proxy-http 1-19, proxy-tcp 20-29, proxy-errors 30-39, proxy-inbound 40-49,
+ * filters/filter-suite 50-59.
  */
 export function addressesFor(n: number): { podIP: string; loopbackIP: string } {
   return { podIP: `127.213.64.${n}`, loopbackIP: `127.213.128.${n}` };

@@ -1,27 +1,13 @@
-// One request/response as the proxy sees it, whatever carries it (HTTP/1.1 engine or HTTP/2),
-// and the routing decision that sends it somewhere: shared by both, so they route, count and log alike.
+// One request/response as the proxy sees it, whatever codec carries it (what telemetry counts and
+// logs), and the route lookup the router calls to send it somewhere.
 
-import { PASSTHROUGH_CLUSTER, type Cluster, type RouteConfig, type ServiceRef, type VirtualHost, type Route, type WorkloadMeta } from '../../xds/proxy-config.js';
-import { localReplies, type LocalReply } from '../errors/respond.js';
-import type { ProxyState } from '../proxy-state.js';
-import type { HostState } from '../upstream/load-balancer.js';
+import { PASSTHROUGH_CLUSTER, type Cluster, type RouteConfig, type VirtualHost, type Route, type WorkloadMeta } from '../../xds/proxy-config.js';
 import type { RequestView } from '../routing/request-view.js';
 import { pickWeighted, selectRoute } from '../routing/route-match.js';
-
-/** What a listener knows about a downstream connection. */
-export interface ConnectionInfo {
-  direction: 'inbound' | 'outbound' | 'gateway';
-  /** Outbound: the address the app asked for (a service address, or anything else). */
-  originalDestination?: { host: string; port: number };
-  /** Route configuration for outbound (by port) and gateway listeners. */
-  routeName?: string;
-  /** Inbound: the cluster that reaches the app, and the service the port serves. */
-  inboundCluster?: string;
-  inboundService?: ServiceRef;
-  /** Address the connection arrived at, for the access log. */
-  localAddress: string;
-  remoteAddress: string;
-}
+import { localReplies, type LocalReply, type ResponseFlags } from '../local-reply/local-reply.js';
+import type { ProxyState } from '../proxy-state.js';
+import type { HostState } from '../upstream/load-balancer.js';
+import type { ConnectionInfo } from './connection-info.js';
 
 export interface Exchange {
   startTime: number;
@@ -38,7 +24,7 @@ export interface Exchange {
   upstreamLocal: string;
   upstreamServiceTime?: number;
   status: number;
-  flags: string;
+  flags: ResponseFlags;
   details: string;
   bytesIn: number;
   bytesOut: number;
@@ -94,47 +80,33 @@ function bareView(ex: Exchange): RequestView {
 
 export type RouteDecision =
   | { reply: LocalReply }
-  | { target: { host: string; port: number }; decorator?: string };
+  /** A cluster by name; the upstream layer picks its endpoint. */
+  | { cluster: string; decorator?: string }
+  /** Outbound traffic to an address outside the mesh's routes (ALLOW_ANY): straight to where the app dialled. */
+  | { passthrough: { host: string; port: number } };
 
-const passthroughCluster: Cluster = { name: PASSTHROUGH_CLUSTER, kind: 'passthrough', protocol: 'auto', lb: 'PASSTHROUGH', connectTimeoutMs: 10_000, endpoints: [] };
+export const passthroughCluster: Cluster = { name: PASSTHROUGH_CLUSTER, kind: 'passthrough', protocol: 'auto', lb: 'PASSTHROUGH', connectTimeoutMs: 10_000, endpoints: [] };
 
-/** Route -> cluster -> endpoint, filling in the exchange's route name, cluster and host. */
+/** Route lookup: the route and cluster for a request, filling in the exchange's route name. */
 export function routeRequest(state: ProxyState, info: ConnectionInfo, ex: Exchange, view: RequestView = bareView(ex)): RouteDecision {
-  const config = state.config;
-  let clusterName: string | undefined;
-  let decorator: string | undefined;
   if (info.direction === 'inbound') {
-    clusterName = info.inboundCluster;
     ex.routeName = 'default';
-    decorator = info.inboundService ? `${info.inboundService.host}:${info.inboundService.port}/*` : undefined;
-  } else {
-    const vh = matchVirtualHost(config?.routes[info.routeName ?? ''], ex.authority);
-    if (!vh) {
-      if (info.direction === 'outbound' && config?.outbound.policy !== 'REGISTRY_ONLY' && info.originalDestination) {
-        ex.routeName = 'allow_any';
-        ex.cluster = passthroughCluster;
-        ex.upstreamHost = `${info.originalDestination.host}:${info.originalDestination.port}`;
-        return { target: info.originalDestination };
-      }
-      return { reply: localReplies.noRoute() };
-    }
-    const route = matchRoute(vh, view, config?.self);
-    if (!route?.action) return { reply: localReplies.noRoute() };
-    clusterName = route.action.cluster ?? pickWeighted(route.action.weightedClusters ?? [])?.cluster;
-    ex.routeName = route.name;
-    decorator = route.decorator;
+    if (!info.inboundCluster) return { reply: localReplies.noRoute() };
+    return info.inboundService ? { cluster: info.inboundCluster, decorator: `${info.inboundService.host}:${info.inboundService.port}/*` } : { cluster: info.inboundCluster };
   }
-  const cs = clusterName ? state.clusters.get(clusterName) : undefined;
-  if (!cs) return { reply: info.direction === 'inbound' ? localReplies.noRoute() : localReplies.clusterNotFound() };
-  ex.cluster = cs.config;
-  const host = state.clusters.pick(cs);
-  if (!host) return { reply: localReplies.noHealthyUpstream() };
-  ex.host = host;
-  ex.upstreamHost = host.key;
-  return { target: { host: host.endpoint.address, port: host.endpoint.port }, ...(decorator ? { decorator } : {}) };
-}
-
-/** Connections to pods leave from this pod's address, as they would from its network namespace. */
-export function sourceAddress(host: string, podIP: string): { localAddress?: string } {
-  return host.startsWith('127.') && podIP.startsWith('127.') ? { localAddress: podIP } : {};
+  const config = state.config;
+  const vh = matchVirtualHost(config?.routes[info.routeName ?? ''], ex.authority);
+  if (!vh) {
+    if (info.direction === 'outbound' && config?.outbound.policy !== 'REGISTRY_ONLY' && info.originalDestination) {
+      ex.routeName = 'allow_any';
+      return { passthrough: info.originalDestination };
+    }
+    return { reply: localReplies.noRoute() };
+  }
+  const route = matchRoute(vh, view, config?.self);
+  if (!route?.action) return { reply: localReplies.noRoute() };
+  ex.routeName = route.name;
+  const cluster = route.action.cluster ?? pickWeighted(route.action.weightedClusters ?? [])?.cluster;
+  if (!cluster) return { reply: localReplies.noHealthyUpstream() };
+  return route.decorator ? { cluster, decorator: route.decorator } : { cluster };
 }

@@ -7,7 +7,8 @@ import type { WorkloadLabels } from '../../telemetry/labels.js';
 import { unknownWorkload } from '../../telemetry/labels.js';
 import type { RequestSeries } from '../../telemetry/istio-metrics.js';
 import type { ProxyState } from '../proxy-state.js';
-import type { ConnectionInfo, Exchange } from './exchange.js';
+import type { ConnectionInfo } from './connection-info.js';
+import type { Exchange } from './exchange.js';
 import { decodePeerMetadata } from './peer-metadata.js';
 
 export class RequestTelemetry {

@@ -122,7 +122,7 @@ describe('ambiguous requests are answered by the sidecar and never forwarded', (
     });
     const config = emptyConfig();
     addService(config, { name: 'web', vip: VIP, port: 80, upstream: 'http1', endpoints: [backend.port] });
-    p = await startProxy(50, config);
+    p = await startProxy(60, config);
   });
 
   after(async () => {
@@ -189,14 +189,15 @@ describe('ambiguous requests are answered by the sidecar and never forwarded', (
     }
   });
 
-  test('a well-formed chunked request with extensions and trailers is forwarded as it came', async () => {
+  test('a well-formed chunked request with extensions and trailers is forwarded re-framed, without them, as Envoy does by default', async () => {
     const seen = received.length;
     const body = '5;name=v\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n';
     const answer = await exchangeRaw(p.loopbackIP, { host: VIP, port: 80 }, [`${POST}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n`, body]);
     assert.ok(answer.startsWith('HTTP/1.1 200 OK\r\n'), answer);
     const got = received.slice(seen);
     assert.ok(got.startsWith('POST /upload HTTP/1.1\r\n'), got);
-    assert.ok(got.endsWith(`\r\n\r\n${body}`), got);
+    // Envoy decodes chunked bodies and frames them anew; extensions go, and trailers too (enable_trailers is off by default).
+    assert.ok(got.endsWith('\r\n\r\n5\r\nhello\r\n0\r\n\r\n'), got);
     assert.equal((got.match(/\r\ntransfer-encoding:/gi) ?? []).length, 1);
     assert.equal((got.match(/\r\ncontent-length:/gi) ?? []).length, 0);
   });
@@ -216,7 +217,7 @@ describe('a response that ends before its request body', () => {
     t.after(() => early.close());
     const config = emptyConfig();
     addService(config, { name: 'web', vip: VIP, port: 80, upstream: 'http1', endpoints: [early.port] });
-    const p = await startProxy(53, config);
+    const p = await startProxy(63, config);
     t.after(() => p.shutdown());
     const s = connectOutbound(p.loopbackIP, { host: VIP, port: 80 });
     s.on('error', () => undefined);
@@ -261,7 +262,7 @@ describe('ambiguous responses from upstream', () => {
       backends.push(b);
       addService(config, { name, vip: `127.213.5.${i++}`, port: 80, upstream: 'http1', endpoints: [b.port] });
     }
-    p = await startProxy(51, config);
+    p = await startProxy(61, config);
   });
 
   after(async () => {

@@ -2,15 +2,15 @@
 // one inbound listener per pod port, and the gateway's server ports. Each accepted connection is
 // labelled (direction, original destination, route) and handed to HTTP or TCP handling.
 
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createH2Server, type Http2Server } from 'node:http2';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PASSTHROUGH_CLUSTER, type ProxyConfig, type Protocol } from '../../xds/proxy-config.js';
-import { CONNECTION_INFO, type ConnectionInfo, type HttpConnectionManager } from '../http/http-connection-manager.js';
+import { Http1Codec, type Http1CodecContext } from '../codec/http1-codec.js';
+import { NodeCodec } from '../codec/node-codec.js';
+import { attachConnectionInfo, type ConnectionInfo } from '../http/connection-info.js';
+import type { ConnectionManager } from '../http/connection-manager.js';
 import { proxyTcp } from '../network/tcp-proxy.js';
 import type { ProxyState } from '../proxy-state.js';
 import { readProxyHeader } from './proxy-protocol.js';
-import { Http1Session, type Http1Context } from '../http1/http1-session.js';
 import { sniff } from './sniff.js';
 import { closeListener, listenOn } from './socket-activation.js';
 
@@ -29,22 +29,17 @@ export interface ListenerAddresses {
 
 export class ListenerManager {
   private readonly bound = new Map<string, Bound>();
-  private readonly http1: HttpServer;
-  private readonly http2: Http2Server;
   private readonly sockets = new Set<Socket>();
+  private readonly node: NodeCodec;
+  private readonly h1: Http1CodecContext;
 
-  private readonly h1: Http1Context;
-
-  constructor(private readonly state: ProxyState, hcm: HttpConnectionManager, private readonly addrs: ListenerAddresses) {
-    const handler = hcm.handle.bind(hcm);
-    this.http1 = createHttpServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 300_000 }, handler);
-    this.http2 = createH2Server({}, handler);
+  constructor(private readonly state: ProxyState, streams: ConnectionManager, private readonly addrs: ListenerAddresses) {
+    const node = new NodeCodec(streams);
+    this.node = node;
     this.h1 = {
-      state,
-      telemetry: hcm.telemetry,
-      pool: state.clusters.pool,
+      streams,
       fallback: (s) => {
-        this.http1.emit('connection', s);
+        node.http1.emit('connection', s);
         s.resume();
       },
     };
@@ -114,7 +109,7 @@ export class ListenerManager {
       remoteAddress: `${s.remoteAddress}:${s.remotePort}`,
       ...extra,
     };
-    (s as unknown as Record<symbol, ConnectionInfo>)[CONNECTION_INFO] = info;
+    attachConnectionInfo(s, info);
     return info;
   }
 
@@ -184,11 +179,11 @@ export class ListenerManager {
       return;
     }
     if (kind === 'http2') {
-      this.http2.emit('connection', s);
+      this.node.http2.emit('connection', s);
       s.resume();
       return;
     }
-    new Http1Session(s, info, this.h1);
+    new Http1Codec(s, info, this.h1);
     s.resume();
   }
 

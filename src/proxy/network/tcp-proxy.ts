@@ -1,13 +1,14 @@
 // L4: a downstream connection piped to one upstream endpoint, counted and logged when it closes.
 
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { PASSTHROUGH_CLUSTER, type Cluster } from '../../xds/proxy-config.js';
 import { unknownWorkload } from '../../telemetry/labels.js';
 import type { ProxyState } from '../proxy-state.js';
 import type { HostState } from '../upstream/load-balancer.js';
-import type { ConnectionInfo } from '../http/http-connection-manager.js';
-import { labelsOf, sourceAddress } from '../http/http-connection-manager.js';
+import type { ConnectionInfo } from '../http/connection-info.js';
+import { labelsOf } from '../http/request-telemetry.js';
+import type { ResponseFlags } from '../local-reply/local-reply.js';
 
 export function proxyTcp(socket: Socket, info: ConnectionInfo, clusterName: string, state: ProxyState): void {
   const t0 = performance.now();
@@ -40,7 +41,7 @@ export function proxyTcp(socket: Socket, info: ConnectionInfo, clusterName: stri
     connectionSecurityPolicy: inbound ? 'none' : 'unknown',
   });
   state.metrics.tcpOpened(series);
-  let flags = '-';
+  let flags: ResponseFlags = '-';
   let sent = 0;
   let received = 0;
   let upstreamLocal = '-';
@@ -48,7 +49,6 @@ export function proxyTcp(socket: Socket, info: ConnectionInfo, clusterName: stri
   const finish = () => {
     if (done) return;
     done = true;
-    if (host) host.active--;
     state.metrics.tcpBytes(series, sent, received);
     state.metrics.tcpClosed(series, flags);
     state.accessLog.log({
@@ -72,9 +72,7 @@ export function proxyTcp(socket: Socket, info: ConnectionInfo, clusterName: stri
     finish();
     return;
   }
-  if (host) host.active++;
-  const up = connect({ host: target.host, port: target.port, allowHalfOpen: true, ...sourceAddress(target.host, state.podIP) });
-  up.setNoDelay(true);
+  const up = state.clusters.connectTcp(target, host);
   socket.setNoDelay(true);
   up.on('connect', () => {
     upstreamLocal = `${up.localAddress}:${up.localPort}`;

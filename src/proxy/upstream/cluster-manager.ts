@@ -1,27 +1,26 @@
-// Clusters and their endpoints, with a connection pool per endpoint: keep-alive HTTP/1.1 agents and
-// one HTTP/2 session each. Pools survive config pushes when the endpoint stays.
+// The upstream layer: clusters and their endpoints, endpoint choice, and the pools per endpoint (raw
+// keep-alive HTTP/1.1 connections and one HTTP/2 session each), all dialling through connect().
+// Pools survive config pushes when the endpoint stays.
 
-import { Agent } from 'node:http';
-import { connect as h2connect, type ClientHttp2Session } from 'node:http2';
-import { connect as netConnect } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Cluster } from '../../xds/proxy-config.js';
-import { makeLoadBalancer, type HostState, type LoadBalancer } from './load-balancer.js';
-import { UpstreamPool } from '../http1/upstream-pool.js';
+import { connect, type ConnectTarget } from './connect.js';
+import { H2Sessions } from './h2-sessions.js';
+import { H2UpstreamRequest } from './h2-upstream.js';
+import { Http1Pool } from './http1-pool.js';
+import { Http1UpstreamRequest } from './http1-upstream.js';
+import { makeLoadBalancer, type HostState } from './load-balancer.js';
+import type { ClusterState, Upstream, UpstreamCallbacks, UpstreamRequest, UpstreamTarget } from './upstream.js';
 
-export interface ClusterState {
-  config: Cluster;
-  hosts: HostState[];
-  lb: LoadBalancer;
-}
-
-const PASSTHROUGH_AGENT = 'passthrough';
-
-export class ClusterManager {
+export class ClusterManager implements Upstream {
   private clusters = new Map<string, ClusterState>();
-  /** Raw keep-alive connections for the HTTP/1.1 engine. */
-  readonly pool = new UpstreamPool();
-  private readonly agents = new Map<string, Agent>();
-  private readonly sessions = new Map<string, ClientHttp2Session>();
+  private readonly pool: Http1Pool;
+  private readonly sessions: H2Sessions;
+
+  constructor(private readonly podIP: string) {
+    this.pool = new Http1Pool(podIP);
+    this.sessions = new H2Sessions(podIP);
+  }
 
   update(clusters: Record<string, Cluster>): void {
     const next = new Map<string, ClusterState>();
@@ -38,9 +37,7 @@ export class ClusterManager {
     }
     this.clusters = next;
     // Endpoints that left every cluster: close their pools.
-    // The passthrough agent serves any address, so it outlives every push.
-    for (const [key, agent] of this.agents) if (key !== PASSTHROUGH_AGENT && !live.has(key)) { agent.destroy(); this.agents.delete(key); }
-    for (const [key, s] of this.sessions) if (!live.has(key)) { s.close(); this.sessions.delete(key); }
+    this.sessions.retain(live);
     this.pool.retain(live);
   }
 
@@ -52,45 +49,21 @@ export class ClusterManager {
     return c.lb.pick(c.hosts);
   }
 
-  agentFor(key: string): Agent {
-    let a = this.agents.get(key);
-    if (!a) {
-      a = new Agent({ keepAlive: true, keepAliveMsecs: 60_000, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
-      this.agents.set(key, a);
-    }
-    return a;
+  request(target: UpstreamTarget, callbacks: UpstreamCallbacks): UpstreamRequest {
+    return target.protocol === 'http2' ? new H2UpstreamRequest(this.sessions, target, callbacks) : new Http1UpstreamRequest(this.pool, target, callbacks);
   }
 
-  /** Agent for addresses outside any cluster (passthrough): not pooled across pushes. */
-  passthroughAgent(): Agent {
-    return this.agentFor(PASSTHROUGH_AGENT);
-  }
-
-  sessionFor(host: string, port: number, localAddress?: string): ClientHttp2Session {
-    const key = `${host}:${port}`;
-    let s = this.sessions.get(key);
-    if (!s || s.closed || s.destroyed) {
-      s = h2connect(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, {
-        createConnection: () => netConnect({ host, port, ...(localAddress ? { localAddress } : {}) }),
-      });
-      const session = s;
-      session.on('error', () => undefined);
-      session.on('close', () => {
-        if (this.sessions.get(key) === session) this.sessions.delete(key);
-      });
-      session.on('goaway', () => {
-        if (this.sessions.get(key) === session) this.sessions.delete(key);
-      });
-      this.sessions.set(key, session);
+  connectTcp(address: ConnectTarget, host: HostState | undefined): Socket {
+    const socket = connect(address, { podIP: this.podIP, allowHalfOpen: true });
+    if (host) {
+      host.active++;
+      socket.once('close', () => host.active--);
     }
-    return s;
+    return socket;
   }
 
   close(): void {
     this.pool.close();
-    for (const a of this.agents.values()) a.destroy();
-    for (const s of this.sessions.values()) s.destroy();
-    this.agents.clear();
-    this.sessions.clear();
+    this.sessions.close();
   }
 }

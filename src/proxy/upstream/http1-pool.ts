@@ -1,13 +1,14 @@
-// Idle keep-alive connections per upstream endpoint, reused last-in first-out. Each connection has
-// its listeners installed once; they forward to whichever exchange holds it, so taking and giving
-// back a connection costs no listener churn.
+// Idle keep-alive HTTP/1.1 connections per upstream endpoint, reused last-in first-out. Each
+// connection has its listeners installed once; they forward to whichever request holds it, so taking
+// and giving back a connection costs no listener churn.
 
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { connect, type ConnectTarget } from './connect.js';
 
 const MAX_IDLE_PER_KEY = 128;
 const IDLE_TIMEOUT_MS = 60_000;
 
-/** The exchange currently using a connection. */
+/** The request currently using a connection. */
 export interface UpstreamUser {
   data(d: Buffer): void;
   gone(err: NodeJS.ErrnoException | undefined): void;
@@ -22,16 +23,18 @@ interface Conn {
 
 const CONN = Symbol('weft.upstreamConn');
 
-export class UpstreamPool {
+export class Http1Pool {
   private readonly idle = new Map<string, Conn[]>();
+
+  constructor(private readonly podIP: string) {}
 
   /**
    * A pooled connection (reused: true) or a new one, bound to user until released or gone. `fresh`
    * dials anew and closes the endpoint's idle connections: after one of them turned out closed by the
    * server (a restarted endpoint), the others were most likely closed with it.
    */
-  acquire(host: string, port: number, localAddress: string | undefined, user: UpstreamUser, connectTimeoutMs = 10_000, fresh = false): { socket: Socket; reused: boolean } {
-    const key = `${host}:${port}`;
+  acquire(target: ConnectTarget, user: UpstreamUser, connectTimeoutMs = 10_000, fresh = false): { socket: Socket; reused: boolean } {
+    const key = `${target.host}:${target.port}`;
     const list = this.idle.get(key);
     if (fresh && list) {
       this.idle.delete(key);
@@ -44,7 +47,8 @@ export class UpstreamPool {
       c.user = user;
       return { socket: c.socket, reused: true };
     }
-    const socket = connect({ host, port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
+    // The cluster's connect timeout (Istio's default 10 s) while connecting; idle timeouts come later.
+    const socket = connect(target, { podIP: this.podIP, timeoutMs: connectTimeoutMs });
     const c: Conn = { socket, key, user };
     (socket as unknown as Record<symbol, Conn>)[CONN] = c;
     socket.on('data', (d: Buffer) => {
@@ -54,10 +58,9 @@ export class UpstreamPool {
     socket.on('error', (err: NodeJS.ErrnoException) => this.gone(c, err));
     socket.on('close', () => this.gone(c, undefined));
     socket.on('drain', () => c.user?.drain());
-    socket.on('timeout', () => socket.destroy());
-    // The cluster's connect timeout (Istio's default 10 s) while connecting; idle timeouts come later.
-    socket.setTimeout(connectTimeoutMs);
-    socket.once('connect', () => socket.setTimeout(0));
+    socket.on('timeout', () => {
+      if (!socket.connecting) socket.destroy(); // idle too long; connect timeouts are connect()'s
+    });
     return { socket, reused: false };
   }
 

@@ -199,7 +199,7 @@ interface FoundIngress {
 function ingressIp(i: FoundIngress): string {
   const lb = i.service.status?.loadBalancer?.ingress?.[0]?.ip;
   if (lb) return lb;
-  return (i.pods[0]?.status as { hostIP?: string } | undefined)?.hostIP ?? 'unknown';
+  return i.pods[0]?.status?.hostIP ?? 'unknown';
 }
 
 function exposedText(i: FoundIngress): string {

@@ -18,6 +18,7 @@ export interface PodSpecLite {
 
 export interface PodStatusLite {
   phase?: string;
+  hostIP?: string;
   podIP?: string;
   podLoopbackIP?: string;
   containerStatuses?: Array<{ name: string; ready: boolean }>;

@@ -9,14 +9,19 @@ import { CliError } from './errors.js';
 import { commands } from './commands/index.js';
 import { commandHelp, mainHelp } from './help.js';
 
-/** Pulls -n/--namespace out wherever it stands (before or after the verb), as kubectl allows. */
-export function extractGlobals(args: string[]): { rest: string[]; namespace?: string; help: boolean } {
+/**
+ * Pulls -n/--namespace out wherever it stands (before or after the verb), as kubectl allows. kubectl's
+ * --cluster is dropped, unless the verb has a --cluster of its own (`proxy-config endpoints --cluster`).
+ */
+export function extractGlobals(args: string[], ownsFlag: (verb: string, flag: string) => boolean = () => false): { rest: string[]; namespace?: string; help: boolean } {
   const rest: string[] = [];
   let namespace: string | undefined;
   let help = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '-n' || a === '--namespace') {
+    const verb = rest.find((x) => !x.startsWith('-'));
+    if ((a === '--cluster' || a.startsWith('--cluster=')) && verb !== undefined && ownsFlag(verb, 'cluster')) rest.push(a);
+    else if (a === '-n' || a === '--namespace') {
       namespace = args[++i];
       if (namespace === undefined) throw new CliError(`error: flag needs an argument: '${a.replace(/^-+/, '')}' in ${a}`);
     } else if (a.startsWith('--namespace=')) namespace = a.slice('--namespace='.length);
@@ -34,7 +39,7 @@ export async function runCli(argv: string[], io: { out(s: string): void; err(s: 
     const dd = argv.indexOf('--');
     const before = dd >= 0 ? argv.slice(0, dd) : argv;
     const after = dd >= 0 ? argv.slice(dd + 1) : [];
-    const g = extractGlobals(before);
+    const g = extractGlobals(before, (verb, flag) => findCommand(verb)?.options[flag] !== undefined);
     const verbIndex = g.rest.findIndex((a) => !a.startsWith('-'));
     if (verbIndex < 0) {
       if (g.rest.includes('--version')) {
@@ -49,7 +54,7 @@ export async function runCli(argv: string[], io: { out(s: string): void; err(s: 
       return 0;
     }
     const verb = g.rest[verbIndex]!;
-    const cmd = commands.find((c) => c.name === verb || c.aliases?.includes(verb));
+    const cmd = findCommand(verb);
     if (!cmd) throw new CliError(`error: unknown command "${verb}" for "weft"\nRun 'weft --help' for usage.`);
     if (g.help || (verb === 'help')) {
       io.out(commandHelp(cmd));
@@ -82,6 +87,10 @@ export async function runCli(argv: string[], io: { out(s: string): void; err(s: 
     io.err(`error: ${(err as Error).message ?? String(err)}\n`);
     return 1;
   }
+}
+
+function findCommand(verb: string): Command | undefined {
+  return commands.find((c) => c.name === verb || c.aliases?.includes(verb));
 }
 
 function parseFor(cmd: Command, args: string[]) {

@@ -6,10 +6,12 @@ import { apply, create, del } from './manifests.js';
 import { config } from './config.js';
 import { describe } from './describe.js';
 import { exec } from './exec.js';
+import { experimental } from './experimental.js';
 import { get } from './get.js';
 import { down, status, up } from './lifecycle.js';
 import { logs } from './logs.js';
 import { portForward } from './port-forward.js';
+import { proxyConfig } from './proxy-config.js';
 import { rollout, scale } from './rollout.js';
 import { run } from './run.js';
 import { install, kubeInject, meshVersion, proxyStatus, uninstall } from './mesh.js';
@@ -20,6 +22,6 @@ export const commands: Command[] = [
   get, describe, apply, create, del, label, annotate, run,
   rollout, scale,
   logs, exec, portForward, wait,
-  install, uninstall, kubeInject, proxyStatus,
+  install, uninstall, kubeInject, proxyStatus, proxyConfig, experimental,
   config, meshVersion,
 ];

@@ -3,8 +3,8 @@
 // upstream layer. The request body follows the headers upstream as it arrives.
 
 import type { ProxyConfig } from '../../xds/proxy-config.js';
-import type { RequestView } from '../routing/request-view.js';
-import { passthroughCluster, routeRequest } from '../http/exchange.js';
+import { passthroughCluster } from '../http/exchange.js';
+import { applyMutation, rewritePath } from '../routing/route-action.js';
 import type { HttpFilter } from '../http/filter-chain.js';
 import { localReplies } from '../local-reply/local-reply.js';
 import { upstreamProtocol, type UpstreamTarget } from '../upstream/upstream.js';
@@ -32,8 +32,7 @@ export const router: HttpFilter = {
   checkConfig,
   decodeHeaders(s, headers, endStream) {
     const ex = s.exchange;
-    const view: RequestView = { method: ex.method, path: ex.path, authority: ex.authority, scheme: 'http', header: (name) => headers.get(name) };
-    const route = routeRequest(s.state, s.info, ex, view);
+    const route = s.route(headers);
     if ('reply' in route) {
       s.sendLocalReply(route.reply);
       return 'stop';
@@ -67,9 +66,35 @@ export const router: HttpFilter = {
     if (s.info.direction !== 'inbound') headers.set('x-envoy-attempt-count', '1');
     // An Upgrade needs HTTP/1.1 upstream: after a 101 the connection carries the new protocol.
     target.protocol = s.upgrade ? 'http1' : upstreamProtocol(target.cluster, s.downstreamProtocol);
+    let path = ex.path;
+    let authority = ex.authority;
+    if ('cluster' in route && route.route) {
+      const r = route.route;
+      const action = r.action!;
+      applyMutation(headers, r.requestHeaders);
+      applyMutation(headers, route.weighted?.requestHeaders);
+      path = rewritePath(r.match, action, path);
+      if (action.hostRewrite) {
+        authority = action.hostRewrite;
+        // HTTP/1.1 upstreams take the Host header as it came; h2 ones send :authority instead.
+        if (headers.has('host')) headers.set('host', authority);
+      }
+      // A route's timeout answers 504 UT if the response has not started by then (Istio's default: none).
+      if (action.timeoutMs) s.responseTimeout(action.timeoutMs, () => s.sendLocalReply(localReplies.upstreamTimeout()));
+    }
     const request = upstream.request(target, s.upstreamCallbacks);
     s.startUpstream(request);
-    request.sendHeaders(ex.method, ex.path, ex.authority, headers, endStream, s.upgrade);
+    request.sendHeaders(ex.method, path, authority, headers, endStream, s.upgrade);
+    return 'continue';
+  },
+  encodeHeaders(s, _status, headers) {
+    // The route's response header changes, on what the upstream answered (not on local replies).
+    if (s.localReply) return 'continue';
+    const route = s.routed;
+    if (route && 'cluster' in route && route.route) {
+      applyMutation(headers, route.route.responseHeaders);
+      applyMutation(headers, route.weighted?.responseHeaders);
+    }
     return 'continue';
   },
   decodeData(s, data, endStream) {

@@ -10,7 +10,7 @@ import type { ProxyState } from '../proxy-state.js';
 import type { UpstreamCallbacks, UpstreamProtocol, UpstreamRequest, UpstreamReset } from '../upstream/upstream.js';
 import type { ConnectionInfo } from './connection-info.js';
 import type { DownstreamEncoder } from './downstream-encoder.js';
-import type { Exchange } from './exchange.js';
+import { routeRequest, type Exchange, type RouteDecision } from './exchange.js';
 import type { FilterCallbacks, FilterChain } from './filter-chain.js';
 import type { RequestTelemetry } from './request-telemetry.js';
 
@@ -36,6 +36,9 @@ export class ActiveStream implements FilterCallbacks, UpstreamCallbacks, LocalRe
   private responseStatus = 0;
   private responseHeaders: HeaderView | undefined = undefined;
   private responseEnded = false;
+  routed: RouteDecision | undefined = undefined;
+  private responseTimer: NodeJS.Timeout | undefined = undefined;
+  private delayTimer: NodeJS.Timeout | undefined = undefined;
 
   constructor(
     readonly codec: DownstreamEncoder,
@@ -86,6 +89,7 @@ export class ActiveStream implements FilterCallbacks, UpstreamCallbacks, LocalRe
   /** The response is fully written downstream. */
   onComplete(): void {
     if (this.phase === 'done') return;
+    this.clearTimers();
     this.phase = 'done';
     this.telemetry.finish(this.info, this.exchange);
   }
@@ -93,6 +97,7 @@ export class ActiveStream implements FilterCallbacks, UpstreamCallbacks, LocalRe
   /** The downstream went away before the response completed. */
   onDownstreamReset(): void {
     if (this.phase === 'done') return;
+    this.clearTimers();
     // A tunnel ends when either side closes; that is not a failure.
     if (this.phase !== 'tunnel' && this.exchange.flags === '-') this.exchange.flags = 'DC';
     this.phase = 'done';
@@ -133,6 +138,38 @@ export class ActiveStream implements FilterCallbacks, UpstreamCallbacks, LocalRe
 
   pauseRequestBody(): void {
     this.codec.pauseReading();
+  }
+
+  route(headers: HeaderView): RouteDecision {
+    if (!this.routed) {
+      const ex = this.exchange;
+      this.routed = routeRequest(this.state, this.info, ex, { method: ex.method, path: ex.path, authority: ex.authority, scheme: 'http', header: (name) => headers.get(name) });
+    }
+    return this.routed;
+  }
+
+  responseTimeout(ms: number, fn: () => void): void {
+    clearTimeout(this.responseTimer);
+    this.responseTimer = setTimeout(() => {
+      this.responseTimer = undefined;
+      if (this.phase === 'request') fn();
+    }, ms);
+  }
+
+  delay(ms: number, fn: () => void): void {
+    clearTimeout(this.delayTimer);
+    this.delayTimer = setTimeout(() => {
+      this.delayTimer = undefined;
+      if (this.phase === 'request') fn();
+    }, ms);
+  }
+
+  /** Timers end with the stream (or, for the response timeout, with the response's start). */
+  private clearTimers(): void {
+    clearTimeout(this.responseTimer);
+    clearTimeout(this.delayTimer);
+    this.responseTimer = undefined;
+    this.delayTimer = undefined;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -182,6 +219,7 @@ export class ActiveStream implements FilterCallbacks, UpstreamCallbacks, LocalRe
 
   resetDownstream(): void {
     if (this.phase === 'done') return;
+    this.clearTimers();
     this.phase = 'done';
     this.upstream?.abort();
     this.codec.reset();
@@ -213,6 +251,7 @@ export class ActiveStream implements FilterCallbacks, UpstreamCallbacks, LocalRe
   }
 
   private encodeHeaders(status: number, headers: HeaderView, endStream: boolean): void {
+    this.clearTimers();
     this.phase = status === 101 ? 'tunnel' : 'response';
     this.responseStatus = status;
     this.responseHeaders = headers;

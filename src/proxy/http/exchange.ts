@@ -1,7 +1,7 @@
 // One request/response as the proxy sees it, whatever codec carries it (what telemetry counts and
 // logs), and the route lookup the router calls to send it somewhere.
 
-import { PASSTHROUGH_CLUSTER, type Cluster, type RouteConfig, type VirtualHost, type Route, type WorkloadMeta } from '../../xds/proxy-config.js';
+import { PASSTHROUGH_CLUSTER, type Cluster, type RouteConfig, type VirtualHost, type Route, type WeightedCluster, type WorkloadMeta } from '../../xds/proxy-config.js';
 import type { RequestView } from '../routing/request-view.js';
 import { pickWeighted, selectRoute } from '../routing/route-match.js';
 import { localReplies, type LocalReply, type ResponseFlags } from '../local-reply/local-reply.js';
@@ -79,9 +79,9 @@ function bareView(ex: Exchange): RequestView {
 }
 
 export type RouteDecision =
-  | { reply: LocalReply }
-  /** A cluster by name; the upstream layer picks its endpoint. */
-  | { cluster: string; decorator?: string }
+  | { reply: LocalReply; route?: Route }
+  /** A cluster by name; the upstream layer picks its endpoint. `weighted`: the weighted cluster chosen. */
+  | { cluster: string; decorator?: string; route?: Route; weighted?: WeightedCluster }
   /** Outbound traffic to an address outside the mesh's routes (ALLOW_ANY): straight to where the app dialled. */
   | { passthrough: { host: string; port: number } };
 
@@ -104,9 +104,13 @@ export function routeRequest(state: ProxyState, info: ConnectionInfo, ex: Exchan
     return { reply: localReplies.noRoute() };
   }
   const route = matchRoute(vh, view, config?.self);
-  if (!route?.action) return { reply: localReplies.noRoute() };
+  if (!route) return { reply: localReplies.noRoute() };
   ex.routeName = route.name;
-  const cluster = route.action.cluster ?? pickWeighted(route.action.weightedClusters ?? [])?.cluster;
-  if (!cluster) return { reply: localReplies.noHealthyUpstream() };
-  return route.decorator ? { cluster, decorator: route.decorator } : { cluster };
+  if (route.redirect) return { reply: localReplies.redirect(route.redirect, view), route };
+  if (route.directResponse) return { reply: localReplies.directResponse(route.directResponse), route };
+  if (!route.action) return { reply: localReplies.noRoute(), route };
+  const weighted = route.action.cluster === undefined ? pickWeighted(route.action.weightedClusters ?? []) : undefined;
+  const cluster = route.action.cluster ?? weighted?.cluster;
+  if (!cluster) return { reply: localReplies.noHealthyUpstream(), route };
+  return { cluster, route, ...(weighted ? { weighted } : {}), ...(route.decorator ? { decorator: route.decorator } : {}) };
 }

@@ -9,7 +9,7 @@ import type { LocalReply } from '../local-reply/local-reply.js';
 import type { ProxyState } from '../proxy-state.js';
 import type { UpstreamCallbacks, UpstreamProtocol, UpstreamRequest } from '../upstream/upstream.js';
 import type { ConnectionInfo } from './connection-info.js';
-import type { Exchange } from './exchange.js';
+import type { Exchange, RouteDecision } from './exchange.js';
 
 /** continue: on to the next filter. stop: this filter holds the stream until it calls continue*(). */
 export type FilterStatus = 'continue' | 'stop';
@@ -38,6 +38,14 @@ export interface FilterCallbacks {
   continueEncoding(): void;
   /** Stops reading the request body until the upstream drains. */
   pauseRequestBody(): void;
+  /** The route looked up for this request, if any filter asked already. */
+  readonly routed: RouteDecision | undefined;
+  /** The request's route, looked up once (Envoy's route cache) for every filter that asks. */
+  route(headers: HeaderView): RouteDecision;
+  /** Runs fn after ms unless the response starts or the stream ends first (a route's timeout). */
+  responseTimeout(ms: number, fn: () => void): void;
+  /** Runs fn after ms unless the stream ends first (an injected delay). */
+  delay(ms: number, fn: () => void): void;
 }
 
 export interface HttpFilter {

@@ -4,6 +4,7 @@
 
 import { STATUS_CODES } from 'node:http';
 import type { HeaderView } from '../codec/header-view.js';
+import type { RedirectAction } from '../../xds/proxy-config.js';
 import type { UpstreamReset } from '../upstream/upstream.js';
 
 /** Envoy's short response flags, as the access log and istio_requests_total report them. */
@@ -13,7 +14,10 @@ export type ResponseFlags = ResponseFlag | '-';
 
 export interface LocalReply {
   status: number;
-  flag: ResponseFlag;
+  /** "-" for replies a route asks for (redirects, direct responses), which are not failures. */
+  flag: ResponseFlags;
+  /** Headers beyond content-length, content-type and date (a redirect's location). */
+  headers?: Record<string, string>;
   body: string;
   /** %RESPONSE_CODE_DETAILS% for the access log. */
   details: string;
@@ -35,6 +39,19 @@ export const localReplies = {
   upstreamTimeout: (): LocalReply => ({ status: 504, flag: 'UT', body: 'upstream request timeout', details: 'upstream_response_timeout' }),
   noRoute: (): LocalReply => ({ status: 404, flag: 'NR', body: '', details: 'route_not_found' }),
   clusterNotFound: (): LocalReply => ({ status: 503, flag: 'NC', body: '', details: 'cluster_not_found' }),
+  /** A VirtualService redirect: the request's own scheme, host, port and path where the route leaves them. */
+  redirect: (r: RedirectAction, req: { scheme: string; authority: string; path: string }): LocalReply => {
+    const colon = req.authority.lastIndexOf(':');
+    const reqHost = colon > 0 && !req.authority.endsWith(']') ? req.authority.slice(0, colon) : req.authority;
+    const reqPort = colon > 0 && !req.authority.endsWith(']') ? req.authority.slice(colon + 1) : '';
+    const scheme = r.scheme ?? req.scheme;
+    const port = r.port !== undefined ? String(r.port) : r.portFromRequest ? reqPort : '';
+    const defaultPort = (scheme === 'https' && port === '443') || (scheme === 'http' && port === '80');
+    const host = `${r.host ?? reqHost}${port && !defaultPort ? `:${port}` : ''}`;
+    return { status: r.status, flag: '-', body: '', details: 'direct_response', headers: { location: `${scheme}://${host}${r.path ?? req.path}` } };
+  },
+  directResponse: (d: { status: number; body?: string }): LocalReply => ({ status: d.status, flag: '-', body: d.body ?? '', details: 'direct_response' }),
+  faultAbort: (status: number): LocalReply => ({ status, flag: 'FI', body: 'fault filter abort', details: 'fault_filter_abort' }),
   /** A request the HTTP/1 codec refused (Envoy's sendProtocolError): the status's name as body. */
   downstreamProtocolError: (status: number, details: string): LocalReply => ({ status, flag: 'DPE', body: STATUS_CODES[status] ?? '', details }),
   protocolError: (): LocalReply => ({ status: 502, flag: 'UPE', body: 'upstream protocol error', details: 'upstream_reset_before_response_started{protocol_error}' }),
@@ -81,5 +98,6 @@ export function sendLocalReply(s: LocalReplyStream, r: LocalReply): void {
   h.set('content-length', String(body.length));
   h.set('content-type', 'text/plain');
   h.set('date', new Date().toUTCString());
+  if (r.headers) for (const [k, v] of Object.entries(r.headers)) h.set(k, v);
   s.encodeLocalReply(r.status, h, body);
 }

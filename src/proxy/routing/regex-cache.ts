@@ -6,8 +6,7 @@ import { RE2JS } from 're2js';
 const cache = new Map<string, RE2JS>();
 const MAX_CACHED = 10_000;
 
-/** Whether the whole of `value` matches `pattern` (Envoy's safe_regex semantics). */
-export function fullMatch(pattern: string, value: string, ignoreCase = false): boolean {
+function compiled(pattern: string, ignoreCase: boolean): RE2JS {
   const key = ignoreCase ? `i:${pattern}` : `s:${pattern}`;
   let re = cache.get(key);
   if (!re) {
@@ -15,5 +14,17 @@ export function fullMatch(pattern: string, value: string, ignoreCase = false): b
     re = RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
     cache.set(key, re);
   }
-  return re.testExact(value);
+  return re;
+}
+
+/** Whether the whole of `value` matches `pattern` (Envoy's safe_regex semantics). */
+export function fullMatch(pattern: string, value: string, ignoreCase = false): boolean {
+  return compiled(pattern, ignoreCase).testExact(value);
+}
+
+/** Every match of `pattern` in `value` replaced by `substitution`, whose \1..\9 name groups (Envoy's regex_rewrite). */
+export function regexReplace(pattern: string, value: string, substitution: string): string {
+  // re2js writes groups as $1; a literal $ must not be read as one.
+  const repl = substitution.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1');
+  return compiled(pattern, false).matcher(value).replaceAll(repl);
 }

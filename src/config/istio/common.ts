@@ -2,7 +2,7 @@
 
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { re2Problem } from './re2.js';
+import { MAX_RE2_LENGTH, re2Problem } from '../../regex/re2.js';
 
 export const int32 = z.number().int().min(-2147483648).max(2147483647);
 export const uint32 = z.number().int().min(0).max(4294967295);
@@ -77,10 +77,21 @@ export const positiveDuration = z.string().superRefine((s, ctx) => {
 // ---------------------------------------------------------------------------------------------
 // String matches
 
-export const regexString = z.string().superRefine((s, ctx) => {
-  const problem = re2Problem(s);
-  if (problem) ctx.addIssue({ code: 'custom', message: `invalid regex "${s}": ${problem} (Istio uses RE2 syntax)` });
-});
+/** Istio's words for a regex it refuses; `where` names the field as Istio's messages do ("uri", "headers"). */
+export function regexProblem(re: string, where: string): string | undefined {
+  if (re.length > MAX_RE2_LENGTH) return `${JSON.stringify(where)}: regex is too large, max length allowed is ${MAX_RE2_LENGTH}`;
+  const problem = re2Problem(re);
+  return problem ? `${JSON.stringify(where)}: ${problem}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)` : undefined;
+}
+
+/** A string holding an RE2 pattern, checked as Istio checks it. */
+export function regexIn(where: string): z.ZodString {
+  return z.string().check((c) => {
+    const problem = regexProblem(c.value, where);
+    if (problem) c.issues.push({ code: 'custom', message: problem, input: c.value });
+  });
+}
+export const regexString = regexIn('regex');
 
 const stringMatchShape = {
   exact: z.string().optional(),

@@ -2,6 +2,7 @@
 
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { CheckFinding } from '../kind-info.js';
 import { MAX_RE2_LENGTH, re2Problem } from '../../regex/re2.js';
 
 export const int32 = z.number().int().min(-2147483648).max(2147483647);
@@ -71,8 +72,19 @@ export const duration = z.string().superRefine((s, ctx) => {
 export const positiveDuration = z.string().superRefine((s, ctx) => {
   const ms = durationMs(s);
   if (ms === undefined) ctx.addIssue({ code: 'custom', message: `invalid duration "${s}": use ${durationHint}` });
-  else if (ms < 1) ctx.addIssue({ code: 'custom', message: `duration "${s}" must be at least 1ms` });
+  else {
+    const problem = durationProblem(ms);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
 });
+
+/** Istio's ValidateDuration: at least 1ms, in whole milliseconds. */
+export function durationProblem(ms: number): string | undefined {
+  if (ms < 1) return 'duration must be greater than 1ms';
+  // float sums of parts ("1.001s") are off by far less than a nanosecond
+  if (Math.abs(ms - Math.round(ms)) > 1e-7) return 'only durations to ms precision are supported';
+  return undefined;
+}
 
 // ---------------------------------------------------------------------------------------------
 // String matches
@@ -156,9 +168,9 @@ export const port = z.strictObject({
 
 const labelProblems = (m: Record<string, string>, ctx: z.RefinementCtx, maxValue: number): void => {
   for (const [k, v] of Object.entries(m)) {
-    if (k === '') ctx.addIssue({ code: 'custom', message: 'label key must not be empty', path: [k] });
-    if (k.includes('*')) ctx.addIssue({ code: 'custom', message: `wildcard not allowed in label key "${k}"`, path: [k] });
-    if (v.includes('*')) ctx.addIssue({ code: 'custom', message: `wildcard not allowed in label value "${v}"`, path: [k] });
+    const pair = JSON.stringify(`${k}=${v}`);
+    if (k === '') ctx.addIssue({ code: 'custom', message: `empty key is not supported in selector: ${pair}`, path: [k] });
+    if (k.includes('*') || v.includes('*')) ctx.addIssue({ code: 'custom', message: `wildcard is not supported in selector: ${pair}`, path: [k] });
     if (v.length > maxValue) ctx.addIssue({ code: 'custom', message: `label value "${v}" is longer than ${maxValue} characters`, path: [k] });
   }
 };
@@ -177,6 +189,182 @@ export const networkingWorkloadSelector = z.strictObject({
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function isDnsLabel(s: string): boolean {
   return s.length <= 63 && dnsLabel.test(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Istio's host, address and label rules, in its words (pkg/config/validation/agent)
+
+// Istio's DNS-1123 labels also take upper case (pkg/config/labels).
+const istioLabelFmt = '[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?';
+const istioLabel = new RegExp(`^${istioLabelFmt}$`);
+const wildcardLabel = new RegExp(`^(\\*|(\\*|\\*-)?${istioLabelFmt})$`);
+
+/** labels.IsDNS1123Label as Istio has it. */
+export function isIstioDnsLabel(s: string): boolean {
+  return s.length <= 63 && istioLabel.test(s);
+}
+
+function dnsPreconditions(name: string): string | undefined {
+  if (name.length > 255) return `domain name ${JSON.stringify(name)} too long (max 255)`;
+  if (name.length === 0) return 'empty domain name not allowed';
+  return undefined;
+}
+
+function dnsLabelsProblem(domain: string): string | undefined {
+  const parts = domain.split('.');
+  const top = parts[parts.length - 1]!;
+  if (/^[+-]?\d+$/.test(top)) return `domain name ${JSON.stringify(domain)} invalid (top level domain ${JSON.stringify(top)} cannot be all-numeric)`;
+  for (let i = 0; i < parts.length; i++) {
+    // a trailing dot ("istio.io.") is allowed
+    if (i === parts.length - 1 && parts[i] === '') return undefined;
+    if (!isIstioDnsLabel(parts[i]!)) return `domain name ${JSON.stringify(domain)} invalid (label ${JSON.stringify(parts[i])} invalid)`;
+  }
+  return undefined;
+}
+
+/** ValidateFQDN. */
+export function fqdnProblem(fqdn: string): string | undefined {
+  return dnsPreconditions(fqdn) ?? dnsLabelsProblem(fqdn);
+}
+
+/** ValidateWildcardDomain: an FQDN whose first label may be a wildcard ("*", "*.example.com", "*x.example.com"). */
+export function wildcardDomainProblem(domain: string): string | undefined {
+  const pre = dnsPreconditions(domain);
+  if (pre) return pre;
+  const dot = domain.indexOf('.');
+  const first = dot < 0 ? domain : domain.slice(0, dot);
+  if (first.length > 63 || !wildcardLabel.test(first)) return `domain name ${JSON.stringify(domain)} invalid (label ${JSON.stringify(first)} invalid)`;
+  return dot < 0 ? undefined : dnsLabelsProblem(domain.slice(dot + 1));
+}
+
+/** ValidatePartialWildCard: only "*" or a leading "*." may hold a wildcard. */
+export function partialWildcardProblem(host: string): string | undefined {
+  return host.includes('*') && host.length !== 1 && !host.startsWith('*.') ? `partial wildcard ${JSON.stringify(host)} not allowed` : undefined;
+}
+
+/** ValidatePort. */
+export function portProblem(port: number): string | undefined {
+  return port >= 1 && port <= 65535 ? undefined : `port number ${port} must be in the range 1..65535`;
+}
+
+/** ValidateIPAddress. */
+export function ipProblem(addr: string): string | undefined {
+  return isIP(addr) ? undefined : `${addr} is not a valid IP`;
+}
+
+/** ValidateIPSubnet: an address, or a CIDR block when there is one slash. */
+export function ipSubnetProblem(subnet: string): string | undefined {
+  if (subnet.split('/').length === 2) return isIpOrCidr(subnet) ? undefined : `${subnet} is not a valid CIDR block`;
+  return ipProblem(subnet);
+}
+
+const qualifiedName = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const dnsPrefix = new RegExp(`^${istioLabelFmt}(\\.${istioLabelFmt})*$`);
+
+/** labels.Instance.Validate: Kubernetes label keys and values, in Istio's words. */
+export function tagProblems(labels: Record<string, string> | undefined): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    const parts = k.split('/');
+    const name = parts[parts.length - 1]!;
+    const prefix = parts.length === 2 ? parts[0]! : '';
+    if (parts.length > 2 || (parts.length === 2 && !dnsPrefix.test(prefix)) || !qualifiedName.test(name)) out.push(`invalid tag key: ${JSON.stringify(k)}`);
+    else if (prefix.length > 253) out.push(`invalid tag key: ${JSON.stringify(k)} (DNS prefix is too long)`);
+    else if (name.length > 63) out.push(`invalid tag key: ${JSON.stringify(k)} (name is too long)`);
+    if (!labelValue.test(v)) out.push(`invalid tag value: ${JSON.stringify(v)}`);
+  }
+  return out;
+}
+
+/** ValidateUnixAddress (the part after unix://). */
+export function unixAddressProblem(addr: string): string | undefined {
+  if (addr.length === 0) return 'unix address must not be empty';
+  if (addr.startsWith('@')) return undefined;
+  if (!addr.startsWith('/') || addr.endsWith('/')) return `${addr} is not an absolute path to a file`;
+  return undefined;
+}
+
+/** ValidatePortName: a DNS-1123 label. */
+export function portNameProblem(name: string): string | undefined {
+  return isIstioDnsLabel(name) ? undefined : `invalid port name: ${name}`;
+}
+
+/** ValidateProtocol: empty means sniffing. */
+export function protocolProblem(p: string | undefined): string | undefined {
+  return p && !protocols.includes(p.toUpperCase()) ? `unsupported protocol: ${p}` : undefined;
+}
+
+/** The protocol families Istio's rules test for (protocol.Parse(...).IsHTTP/IsTLS/IsTCP). */
+export function isHttpProtocol(p: string | undefined): boolean {
+  return ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY'].includes((p ?? '').toUpperCase());
+}
+export function isTlsProtocol(p: string | undefined): boolean {
+  return ['HTTPS', 'TLS'].includes((p ?? '').toUpperCase());
+}
+export function isTcpProtocol(p: string | undefined): boolean {
+  return ['TCP', 'HTTPS', 'TLS', 'MONGO', 'REDIS', 'MYSQL'].includes((p ?? '').toUpperCase());
+}
+
+/**
+ * ValidateNamespaceSlashWildcardHostname: "namespace/dnsName" hosts of Sidecar egress listeners
+ * and Gateway servers (where the namespace part may be left out).
+ */
+export function namespacedHostProblems(hostname: string, isGateway: boolean): string[] {
+  const out: string[] = [];
+  const slash = hostname.indexOf('/');
+  if (slash < 0) {
+    if (isGateway) return hostnamePartProblems(hostname, true);
+    return ['host must be of form namespace/dnsName'];
+  }
+  const ns = hostname.slice(0, slash);
+  const dns = hostname.slice(slash + 1);
+  if (!ns || !dns) out.push('config namespace and dnsName in host entry cannot be empty');
+  const special = isGateway ? ['*', '.'] : ['*', '.', '~'];
+  if (!special.includes(ns) && !isIstioDnsLabel(ns)) out.push(`invalid namespace value ${JSON.stringify(ns)} in ${isGateway ? 'gateway' : 'sidecar'}`);
+  return [...out, ...hostnamePartProblems(dns, isGateway)];
+}
+
+function hostnamePartProblems(hostname: string, isGateway: boolean): string[] {
+  const out: string[] = [];
+  if (hostname !== '*' && !hostname.includes('.')) out.push('short names (non FQDN) are not allowed');
+  const bad = wildcardDomainProblem(hostname);
+  // gateways also take an IP address as the host
+  if (bad && !(isGateway && isIP(hostname))) out.push(bad);
+  const partial = partialWildcardProblem(hostname);
+  if (partial) out.push(partial);
+  return out;
+}
+
+/** validateSubsetName. */
+export function subsetNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'subset name cannot be empty';
+  return isIstioDnsLabel(name) ? undefined : `subset name is invalid: ${name}`;
+}
+
+/** validateGatewayNames: "namespace/name", or a legacy name (warned about when it is an FQDN). */
+export function gatewayNameFindings(name: string, at: string, out: Problems): void {
+  const slash = name.indexOf('/');
+  if (slash < 0) {
+    if (name.includes('.')) {
+      const parts = name.split('.');
+      out.warn(at, `using legacy gatewayName format ${JSON.stringify(name)}; prefer the <namespace>/<name> format: ${JSON.stringify(`${parts[1]}/${parts[0]}`)}`);
+    }
+    const bad = fqdnProblem(name);
+    if (bad) out.add(at, bad);
+    return;
+  }
+  const ns = name.slice(0, slash);
+  const gw = name.slice(slash + 1);
+  if (!ns || !gw) out.add(at, 'config namespace and gateway name cannot be empty');
+  if (!isIstioDnsLabel(ns)) out.add(at, `invalid value for namespace: ${JSON.stringify(ns)}`);
+  if (!isIstioDnsLabel(gw)) out.add(at, `invalid value for gateway name: ${JSON.stringify(gw)}`);
+}
+
+/** validatePercentage: 0, or 0.0001..100. */
+export function percentageProblem(value: number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value < 0 || value > 100 || (value > 0 && value < 0.0001) ? `percentage ${value} is neither 0.0, nor in range [0.0001, 100.0]` : undefined;
 }
 
 /** An IP address or a CIDR block such as 10.0.0.0/8. */
@@ -223,11 +411,18 @@ export function parsedSpec<T>(schema: z.ZodType<T>, spec: unknown): T | undefine
   return r.success ? r.data : undefined;
 }
 
-/** Collects [path, message] pairs for KindInfo.check. */
+/** Collects KindInfo.check's findings: errors refuse the object, warnings are printed and it is accepted. */
 export class Problems {
-  readonly list: Array<[string, string]> = [];
+  readonly list: CheckFinding[] = [];
   add(path: string, message: string): void {
     this.list.push([path, message]);
+  }
+  warn(path: string, message: string): void {
+    this.list.push([path, message, 'warning']);
+  }
+  /** Only the errors: callers that decide whether an object is valid. */
+  get errors(): Array<[string, string]> {
+    return this.list.filter((f): f is [string, string] => f.length === 2);
   }
 }
 
@@ -242,6 +437,13 @@ export function atMostOne<T extends object>(keys: readonly (keyof T & string)[])
     const set = setKeys(v, keys);
     if (set.length > 1) ctx.addIssue({ code: 'custom', message: `only one of ${keys.join(', ')} may be set (found ${set.join(', ')})` });
   };
+}
+
+/** validateWorkloadSelector (security, telemetry and DestinationRule selectors). */
+export function checkWorkloadSelector(sel: WorkloadSelector | undefined, path: string, out: Problems): void {
+  if (!sel) return;
+  const labels = sel.matchLabels ?? {};
+  if (Object.keys(labels).length === 0) out.warn(path, 'workload selector specified without labels');
 }
 
 /** selector, targetRef and targetRefs pick workloads in different ways; Istio allows one of them. */

@@ -1,7 +1,7 @@
 // Gateway: the listeners (port, protocol, hosts, TLS) of an ingress or egress gateway.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import { isDnsLabel, labelMap, parsedSpec, portNumber, Problems, protocolName, uint32 } from './common.js';
 import { checkServerTls, serverTlsSettings } from './server-tls.js';
 
@@ -31,7 +31,7 @@ export type GatewaySpec = z.infer<typeof gatewaySpec>;
 const tlsProtocols = ['HTTPS', 'TLS'];
 const httpProtocols = ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY'];
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(gatewaySpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

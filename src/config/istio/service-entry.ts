@@ -1,7 +1,7 @@
 // ServiceEntry: adds a service (external API, VM service) to Istio's registry.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import { exportTo, isIpOrCidr, networkingWorkloadSelector, parsedSpec, portNumber, Problems, protocolName, stringList } from './common.js';
 import { checkEndpoint, workloadEntryShape, type WorkloadEntrySpec } from './workload-entry.js';
 
@@ -29,7 +29,7 @@ export const serviceEntrySpec = z.strictObject({
 export type ServiceEntrySpec = z.infer<typeof serviceEntrySpec>;
 export type ServiceEntryEndpoint = WorkloadEntrySpec;
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(serviceEntrySpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

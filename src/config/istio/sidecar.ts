@@ -1,7 +1,7 @@
 // Sidecar: narrows what a workload's proxy listens on and which services it can reach.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import { isDnsLabel, networkingWorkloadSelector, parsedSpec, port, portSelector, Problems, protocolName } from './common.js';
 import { checkServerTls, serverTlsSettings } from './server-tls.js';
 import { connectionPoolSettings } from './traffic-policy.js';
@@ -59,7 +59,7 @@ function checkEgressHost(h: string, path: string, out: Problems): void {
   else if (dns !== '*' && !dns.includes('.')) out.add(path, `short names (non FQDN) are not allowed: "${dns}"`);
 }
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(sidecarSpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

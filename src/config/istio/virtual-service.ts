@@ -1,7 +1,7 @@
 // VirtualService: how requests to a host are routed (HTTP, TLS passthrough and TCP rules).
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import {
   atMostOne,
   count,
@@ -295,7 +295,7 @@ function checkHttpRoute(r: HttpRoute, at: string, isDelegate: boolean, appliesTo
   checkWeights(r.route, `${at}.route`, out);
 }
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(virtualServiceSpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

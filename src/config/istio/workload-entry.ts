@@ -1,7 +1,7 @@
 // WorkloadEntry: a non-Kubernetes workload (VM, bare process) and its address, labels and ports.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import { labelMap, parsedSpec, portNumber, Problems, uint32 } from './common.js';
 
 const portName = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -42,7 +42,7 @@ export function checkEndpoint(e: WorkloadEntrySpec, path: string, out: Problems,
   if (e.address?.startsWith('unix://') && e.ports) out.add(`${path}.ports`, 'UDS may not include ports');
 }
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(workloadEntrySpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

@@ -1,7 +1,7 @@
 // WorkloadGroup: a template for WorkloadEntries that VMs register themselves with, plus a readiness probe.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import { annotationMap, atMostOne, count, labelMap, parsedSpec, portNumber, Problems } from './common.js';
 import { checkEndpoint, workloadEntryShape } from './workload-entry.js';
 
@@ -36,7 +36,7 @@ export const workloadGroupSpec = z.strictObject({
 });
 export type WorkloadGroupSpec = z.infer<typeof workloadGroupSpec>;
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(workloadGroupSpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

@@ -2,8 +2,8 @@
 
 import { z } from 'zod';
 import type { CheckFinding, KindInfo } from '../kind-info.js';
-import { annotationMap, atMostOne, count, labelMap, parsedSpec, portNumber, Problems } from './common.js';
-import { checkEndpoint, workloadEntryShape } from './workload-entry.js';
+import { annotationMap, atMostOne, count, labelMap, parsedSpec, portNumber, Problems, tagProblems } from './common.js';
+import { workloadEntryShape } from './workload-entry.js';
 
 export const readinessProbe = z
   .strictObject({
@@ -40,8 +40,8 @@ function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(workloadGroupSpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();
-  // Registration fills in the address, so the template may leave it out.
-  checkEndpoint(spec.template, 'spec.template', out, false);
+  // Registration fills in the template's address, so Istio checks only the labels and the probe.
+  for (const p of tagProblems(spec.metadata?.labels)) out.add('spec.metadata.labels', `invalid labels: ${p}`);
   return out.list;
 }
 

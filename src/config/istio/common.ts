@@ -385,16 +385,25 @@ export const targetRef = z.strictObject({
 export type TargetRef = z.infer<typeof targetRef>;
 export const targetRefs = z.array(targetRef).max(16);
 
-/** exportTo: namespaces, "." for the own namespace, "*" for all. */
-export const exportTo = z.array(z.string()).superRefine((list, ctx) => {
-  const seen = new Set<string>();
-  list.forEach((e, i) => {
-    if (seen.has(e)) ctx.addIssue({ code: 'custom', message: `duplicate entries in exportTo for entry ${e}`, path: [i] });
-    seen.add(e);
-    if (e !== '.' && e !== '*' && e !== '~' && !isDnsLabel(e)) ctx.addIssue({ code: 'custom', message: `invalid exportTo value "${e}"`, path: [i] });
+/**
+ * exportTo as Istio's validateExportTo checks it: namespaces, "." for the own namespace, "*" for
+ * all, and (ServiceEntry only) "~" for none.
+ */
+function exportToFor(serviceEntry: boolean) {
+  return z.array(z.string()).superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((e, i) => {
+      if (seen.has(e)) ctx.addIssue({ code: 'custom', message: `duplicate entries in exportTo for entry ${e}`, path: [i] });
+      else if (e === '~' && !serviceEntry) ctx.addIssue({ code: 'custom', message: 'exportTo ~ (none) is not allowed for Istio configuration objects', path: [i] });
+      else if (e !== '.' && e !== '*' && e !== '~' && !isIstioDnsLabel(e)) ctx.addIssue({ code: 'custom', message: 'only .,*, or a valid DNS 1123 label is allowed as exportTo entry', path: [i] });
+      seen.add(e);
+    });
+    if (seen.has('*') && list.length > 1) ctx.addIssue({ code: 'custom', message: 'cannot have both public (*) and non-public exportTo values for a resource' });
+    if (serviceEntry && seen.has('~') && list.length > 1) ctx.addIssue({ code: 'custom', message: 'cannot export service entry to no one (~) and someone' });
   });
-  if (seen.has('*') && list.length > 1) ctx.addIssue({ code: 'custom', message: 'cannot have both public (*) and non-public exportTo values for a resource' });
-});
+}
+export const exportTo = exportToFor(false);
+export const serviceEntryExportTo = exportToFor(true);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers for `check`

@@ -99,3 +99,13 @@ test('Istio: resolution and endpoints', () => {
     'spec.workloadSelector: service entry: workload selector specified without labels, will be applied to all services in namespace',
   ]);
 });
+
+test('Istio: exportTo (~ only for service entries, and alone)', () => {
+  assert.deepEqual(msgs('{hosts: [a.com], exportTo: ["~"]}'), []);
+  assert.deepEqual(msgs('{hosts: [a.com], exportTo: ["~", ns1]}'), ['spec.exportTo: cannot export service entry to no one (~) and someone']);
+  assert.deepEqual(msgs('{hosts: [a.com], exportTo: ["*", "."]}'), ['spec.exportTo: cannot have both public (*) and non-public exportTo values for a resource']);
+  assert.deepEqual(msgs('{hosts: [a.com], exportTo: [ns1, ns1, "bad_ns"]}'), [
+    'spec.exportTo[1]: duplicate entries in exportTo for entry ns1',
+    'spec.exportTo[2]: only .,*, or a valid DNS 1123 label is allowed as exportTo entry',
+  ]);
+});

@@ -4,7 +4,6 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { CheckFinding, KindInfo } from '../kind-info.js';
 import {
-  exportTo,
   fqdnProblem,
   ipSubnetProblem,
   isHttpProtocol,
@@ -17,6 +16,7 @@ import {
   portProblem,
   Problems,
   protocolProblem,
+  serviceEntryExportTo,
   stringList,
   uint32,
   wildcardDomainProblem,
@@ -39,7 +39,7 @@ export const serviceEntrySpec = z.strictObject({
   resolution: z.enum(['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN', 'DYNAMIC_DNS']).optional(),
   endpoints: z.array(z.strictObject(workloadEntryShape)).max(4096).optional(),
   workloadSelector: networkingWorkloadSelector.optional(),
-  exportTo: exportTo.optional(),
+  exportTo: serviceEntryExportTo.optional(),
   subjectAltNames: stringList.optional(),
 });
 export type ServiceEntrySpec = z.infer<typeof serviceEntrySpec>;

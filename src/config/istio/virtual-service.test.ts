@@ -405,3 +405,7 @@ test('Istio: warnings for rules and matches earlier rules already take', () => {
   ]);
   assert.deepEqual(warns(`{hosts: [r], http: [{match: [{uri: {prefix: /a}}], ${route}}, {${route}}]}`), []);
 });
+
+test('Istio: exportTo ~ is for service entries only', () => {
+  assert.deepEqual(msgs(`{hosts: [r], exportTo: ["~"], http: [{${route}}]}`), ['spec.exportTo[0]: exportTo ~ (none) is not allowed for Istio configuration objects']);
+});

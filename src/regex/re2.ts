@@ -2,7 +2,15 @@
 // (no backtracking, so no pattern can stall a request) through re2js, a port of Go's regexp.
 // Shared by config validation and the proxy; it imports neither.
 
-import { RE2JS, RE2JSException } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+type Re2Lib = typeof import('re2js');
+let lib: Re2Lib | undefined;
+/** re2js is loaded on first use: every weft command loads the kinds, few compile a regex. */
+function re2js(): Re2Lib {
+  return (lib ??= createRequire(import.meta.url)('re2js') as Re2Lib);
+}
 
 /** Envoy's safe_regex and Istio's validation both cap patterns; Istio approximates the program size by length. */
 export const MAX_RE2_LENGTH = 1024;
@@ -31,8 +39,9 @@ export function compileRe2(pattern: string): RE2JS {
     return hit;
   }
   let re: RE2JS;
+  const { RE2JS: Re2, RE2JSException } = re2js();
   try {
-    re = RE2JS.compile(pattern);
+    re = Re2.compile(pattern);
   } catch (e) {
     if (e instanceof RE2JSException) throw new Re2SyntaxError(e.message);
     throw e;

@@ -148,9 +148,6 @@ export type PortSelector = z.infer<typeof portSelector>;
 
 /** A protocol name as Istio parses it (case-insensitively). */
 export const protocols = ['HTTP', 'HTTPS', 'HTTP2', 'HTTP_PROXY', 'GRPC', 'GRPC-WEB', 'TCP', 'TLS', 'UDP', 'MONGO', 'MYSQL', 'REDIS', 'THRIFT'];
-export const protocolName = z.string().refine((p) => protocols.includes(p.toUpperCase()), {
-  error: (iss) => `invalid protocol "${String(iss.input)}"; supported protocols are ${protocols.join(', ')}`,
-});
 
 /** networking's Port: gateways, service entries and sidecars. */
 export const port = z.strictObject({
@@ -422,10 +419,6 @@ export class Problems {
   }
   warn(path: string, message: string): void {
     this.list.push([path, message, 'warning']);
-  }
-  /** Only the errors: callers that decide whether an object is valid. */
-  get errors(): Array<[string, string]> {
-    return this.list.filter((f): f is [string, string] => f.length === 2);
   }
 }
 

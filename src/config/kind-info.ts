@@ -2,6 +2,12 @@
 
 import type { z } from 'zod';
 
+/**
+ * What a kind's `check` found at a field path: an error, or (third element 'warning') something
+ * Istio's webhook accepts but warns about, such as a deprecated field.
+ */
+export type CheckFinding = [path: string, message: string] | [path: string, message: string, severity: 'warning'];
+
 export interface KindInfo {
   kind: string;
   /** API group; '' for the core group (apiVersion "v1"). */
@@ -20,8 +26,8 @@ export interface KindInfo {
   specRequired?: boolean;
   /** Schemas for top-level fields other than spec (ConfigMap.data, Secret.stringData, ...). */
   extra?: Record<string, z.ZodType>;
-  /** Cross-field checks zod cannot express; return [path, message] pairs. */
-  check?: (obj: { metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: unknown; [k: string]: unknown }) => Array<[string, string]>;
+  /** Cross-field checks zod cannot express: errors, and warnings the object is still accepted with. */
+  check?: (obj: { metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown; [k: string]: unknown }) => CheckFinding[];
   /** The name must be a DNS-1123 label (Namespace, Service) rather than a subdomain. */
   nameIsLabel?: boolean;
   /**

@@ -439,3 +439,31 @@ describe('loadResources: Deployment in older versions', () => {
     assert.deepEqual((d!.resource.spec as { strategy: unknown }).strategy, {});
   });
 });
+
+describe('loadResources: Istio warnings', () => {
+  test('a valid object keeps its warnings, each naming file, line, object and field', () => {
+    const text = [
+      'apiVersion: networking.istio.io/v1',
+      'kind: DestinationRule',
+      'metadata:',
+      '  name: reviews',
+      'spec:',
+      '  host: reviews',
+      '  trafficPolicy:',
+      '    outlierDetection:',
+      '      consecutiveErrors: 7',
+      '',
+    ].join('\n');
+    const [doc] = loadResources([{ name: 'dr.yaml', text }], opts);
+    assert.deepEqual(doc!.warnings.map(formatIssue), [
+      'dr.yaml:9 document 1 (DestinationRule demo/reviews): spec.trafficPolicy.outlierDetection.consecutiveErrors: outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead',
+    ]);
+  });
+
+  test('the gaps a user found: an empty Sidecar is refused; a VirtualService without hosts is a delegate, as in Istio', () => {
+    const sidecar = 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: s\nspec:\n  egress: []\n';
+    assert.deepEqual(issuesOf([{ name: 's.yaml', text: sidecar }]).map((i) => i.message), ['sidecar: empty configuration provided']);
+    const vs = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: v\nspec:\n  gateways: [gw]\n  http:\n  - route:\n    - destination: {host: r}\n';
+    assert.deepEqual(issuesOf([{ name: 'v.yaml', text: vs }]).map((i) => i.message), ['delegate virtual service must have no gateways specified']);
+  });
+});

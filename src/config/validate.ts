@@ -25,6 +25,8 @@ export interface ValidatedDocument {
   resource: Resource;
   info: KindInfo;
   doc: ParsedDocument;
+  /** What the object is accepted with but should change (Istio's deprecations); printed as kubectl prints admission warnings. */
+  warnings: ConfigIssue[];
 }
 
 export function validateDocument(doc: ParsedDocument, opts: ValidateOptions): { ok: ValidatedDocument } | { issues: ConfigIssue[] } {
@@ -137,14 +139,15 @@ function validateValue(v: unknown, origin: Origin, opts: ValidateOptions): { ok:
   const resource: Resource = { apiVersion: stored, kind, metadata, ...extra };
   if (spec !== undefined) resource.spec = spec;
   // Kinds without a spec (ConfigMap, Secret) check their other fields.
+  const warnings: ConfigIssue[] = [];
   if (info.check && (spec !== undefined || !info.spec)) {
-    for (const [path, message] of info.check({ metadata, spec, ...extra })) {
+    for (const [path, message, severity] of info.check({ metadata, spec, ...extra })) {
       const line = origin.lineOf(splitPath(path));
-      issues.push({ ...where, path, message, object: describeRef(resource), ...(line ? { line } : {}) });
+      (severity === 'warning' ? warnings : issues).push({ ...where, path, message, object: describeRef(resource), ...(line ? { line } : {}) });
     }
   }
   if (issues.length) return { issues };
-  return { ok: { resource, info } };
+  return { ok: { resource, info, warnings } };
 }
 
 /** Parses and validates every document; throws one ConfigError listing every issue, so nothing is half-applied. */

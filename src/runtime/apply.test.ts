@@ -54,6 +54,16 @@ const pod = (image: string): string =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: ${image}\n`;
 
 describe('applySources', () => {
+  test("carries Istio's warnings beside the lines, and stores the object", () => {
+    const { store, admission } = setup();
+    const dr = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\nspec:\n  host: r\n  trafficPolicy:\n    outlierDetection:\n      consecutiveErrors: 5\n';
+    const r = applySources(store, admission, { sources: [{ name: 'dr.yaml', text: dr }], namespace: 'demo', enforceNamespace: false, mode: 'apply', dryRun: false });
+    assert.deepEqual(r.lines, ['destinationrule.networking.istio.io/r created']);
+    assert.deepEqual(r.warnings, ['outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead']);
+    assert.ok(store.get('DestinationRule', 'demo', 'r'));
+    assert.deepEqual(applySources(store, admission, { sources: [{ name: 'm.yaml', text: configMap('c') }], namespace: 'demo', enforceNamespace: false, mode: 'apply', dryRun: false }).warnings, []);
+  });
+
   test('reports created, configured and unchanged in kubectl words', () => {
     const { apply } = setup();
     assert.deepEqual(apply(servicesA), [

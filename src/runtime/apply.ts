@@ -22,6 +22,8 @@ export interface ApplyRequest {
 export interface ApplyResult {
   /** kubectl's words: "deployment.apps/service-a created". */
   lines: string[];
+  /** Warnings the objects were accepted with (Istio's webhook warnings), one message each. */
+  warnings: string[];
 }
 
 export function applySources(store: Store, admission: Admission, req: ApplyRequest): ApplyResult {
@@ -86,7 +88,7 @@ export function applySources(store: Store, admission: Admission, req: ApplyReque
     if (!req.dryRun && p.verb !== 'unchanged') store.put(p.obj);
     lines.push(`${qualifiedKindName(info)}/${p.obj.metadata.name} ${p.verb}${req.dryRun ? ' (dry run)' : ''}`);
   }
-  return { lines };
+  return { lines, warnings: docs.flatMap((d) => d.warnings.map((w) => w.message)) };
 }
 
 /** The applied object's declared fields replace the stored ones; what the runtime owns (status, uid, addresses) stays. */

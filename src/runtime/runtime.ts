@@ -8,7 +8,7 @@ import { validateObject } from '../config/validate.js';
 import { kindInfo } from '../config/registry.js';
 import { AddressAllocator } from './addresses.js';
 import { makeAdmission, AdmissionError, type Admission } from './admission.js';
-import { applySources, deleteSources, type ApplyRequest, type DeleteRequest } from './apply.js';
+import { applySources, deleteSources, type ApplyRequest, type ApplyResult, type DeleteRequest } from './apply.js';
 import { ownedBy, isPodReady } from './controllers/deployment-controller.js';
 import { Kubelet } from './kubelet/kubelet.js';
 import { execSpec, imagePlanFor, isMeshedPod, PROXY_NODE_ARGS_ENV, SIDECAR_NAME } from './kubelet/launch.js';
@@ -95,7 +95,12 @@ export class Runtime {
   }
 
   apply(req: ApplyRequest): string[] {
-    return applySources(this.store, this.admission, req).lines;
+    return this.applyWithWarnings(req).lines;
+  }
+
+  /** apply, with the warnings validation accepted the objects with, for the API to pass on. */
+  applyWithWarnings(req: ApplyRequest): ApplyResult {
+    return applySources(this.store, this.admission, req);
   }
 
   deleteFromSources(req: DeleteRequest): string[] {

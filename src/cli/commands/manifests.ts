@@ -9,6 +9,7 @@ import { splitTypeNames } from './resource-args.js';
 
 /** kubectl says which dry run it was: "(dry run)" for client, "(server dry run)" for server. */
 function printLines(ctx: CommandContext, a: LinesAnswer, dryRunMode?: string): void {
+  for (const w of a.warnings ?? []) ctx.err(`Warning: ${w}\n`);
   const lines = dryRunMode === 'server' ? a.lines.map((l) => l.replace(/ \(dry run\)$/, ' (server dry run)')) : a.lines;
   if (lines.length) ctx.out(`${lines.join('\n')}\n`);
 }

@@ -2,7 +2,7 @@
 // Superseded by PeerAuthentication and RequestAuthentication; older workshops still apply it.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import { atMostOne, labelMap, parsedSpec, Problems, regexString, stringList } from './common.js';
 
 /** This API's StringMatch also had suffix. */
@@ -65,7 +65,7 @@ export const authenticationPolicySpec = z.strictObject({
 export type AuthenticationPolicySpec = z.infer<typeof authenticationPolicySpec>;
 
 /** Rules shared by Policy and MeshPolicy; `meshWide` for MeshPolicy. */
-export function checkAuthenticationPolicy(obj: { metadata: { name: string }; spec?: unknown }, meshWide: boolean): Array<[string, string]> {
+export function checkAuthenticationPolicy(obj: { metadata: { name: string }; spec?: unknown }, meshWide: boolean): CheckFinding[] {
   const spec = parsedSpec(authenticationPolicySpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

@@ -1,7 +1,7 @@
 // AuthorizationPolicy: allow, deny, audit or delegate (CUSTOM) requests to a workload by source, operation and conditions.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import {
   checkTargeting,
   isIpOrCidr,
@@ -115,7 +115,7 @@ function checkValues(values: string[] | undefined, path: string, out: Problems, 
 
 const ipProblem = (v: string): string | undefined => (isIpOrCidr(v) ? undefined : `invalid IP address or CIDR block "${v}"`);
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(authorizationPolicySpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

@@ -1,19 +1,19 @@
 // DestinationRule: policies applied after routing (subsets, load balancing, pools, outlier detection, TLS).
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
-import { exportTo, isDnsLabel, labelMap, parsedSpec, Problems, workloadSelector } from './common.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
+import { checkWorkloadSelector, exportTo, labelMap, parsedSpec, Problems, subsetNameProblem, tagProblems, wildcardDomainProblem, workloadSelector } from './common.js';
 import { checkTrafficPolicy, trafficPolicy } from './traffic-policy.js';
 
 export const subset = z.strictObject({
-  name: z.string().refine(isDnsLabel, { error: (iss) => `subset name "${String(iss.input)}" is invalid: must be a DNS-1123 label` }),
+  name: z.string(),
   labels: labelMap.optional(),
   trafficPolicy: trafficPolicy.optional(),
 });
 export type Subset = z.infer<typeof subset>;
 
 export const destinationRuleSpec = z.strictObject({
-  host: z.string().min(1, 'host is required'),
+  host: z.string(),
   trafficPolicy: trafficPolicy.optional(),
   subsets: z.array(subset).optional(),
   exportTo: exportTo.optional(),
@@ -21,23 +21,31 @@ export const destinationRuleSpec = z.strictObject({
 });
 export type DestinationRuleSpec = z.infer<typeof destinationRuleSpec>;
 
-function check(obj: { metadata: { namespace?: string }; spec?: unknown }): Array<[string, string]> {
+function check(obj: { metadata: { namespace?: string }; spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(destinationRuleSpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();
   // "*" is a wildcard over every host, as Istio indexes it (the 1.0-era workshops' mesh-wide mTLS rule).
+  const host = wildcardDomainProblem(spec.host);
+  if (host) out.add('spec.host', host);
   if (spec.trafficPolicy) checkTrafficPolicy(spec.trafficPolicy, 'spec.trafficPolicy', out);
-  const names = new Map<string, number>();
+  const names = new Set<string>();
   spec.subsets?.forEach((s, i) => {
-    const first = names.get(s.name);
-    if (first !== undefined) out.add(`spec.subsets[${i}].name`, `duplicate subset name "${s.name}" (also spec.subsets[${first}])`);
-    else names.set(s.name, i);
-    if (s.trafficPolicy) checkTrafficPolicy(s.trafficPolicy, `spec.subsets[${i}].trafficPolicy`, out);
+    const at = `spec.subsets[${i}]`;
+    if (names.has(s.name)) out.add(`${at}.name`, `duplicate subset names: ${s.name}`);
+    names.add(s.name);
+    const bad = subsetNameProblem(s.name);
+    if (bad) out.add(`${at}.name`, bad);
+    for (const p of tagProblems(s.labels)) out.add(`${at}.labels`, p);
+    if (s.trafficPolicy) checkTrafficPolicy(s.trafficPolicy, `${at}.trafficPolicy`, out);
   });
-  const own = (e: string): boolean => e === '.' || e === obj.metadata.namespace;
-  if (spec.workloadSelector && spec.exportTo && !(spec.exportTo.length === 1 && own(spec.exportTo[0]!))) {
-    out.add('spec.exportTo', 'a DestinationRule with a workloadSelector can only be exported to its own namespace (".")');
+  if (spec.workloadSelector && spec.exportTo?.length) {
+    const ns = obj.metadata.namespace;
+    const targets = new Set(spec.exportTo.map((e) => (e === '.' ? ns : e)));
+    if (!ns || !targets.has(ns)) out.add('spec.exportTo', 'destination rule with workload selector cannot have exportTo beyond current namespace');
+    else if (targets.size > 1) out.add('spec.exportTo', 'destination rule with workload selector cannot have multiple entries in exportTo');
   }
+  checkWorkloadSelector(spec.workloadSelector, 'spec.workloadSelector', out);
   return out.list;
 }
 

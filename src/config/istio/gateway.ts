@@ -1,14 +1,28 @@
 // Gateway: the listeners (port, protocol, hosts, TLS) of an ingress or egress gateway.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
-import { isDnsLabel, labelMap, parsedSpec, portNumber, Problems, protocolName, uint32 } from './common.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
+import {
+  ipProblem,
+  isHttpProtocol,
+  isIstioDnsLabel,
+  isTlsProtocol,
+  labelMap,
+  namespacedHostProblems,
+  parsedSpec,
+  portProblem,
+  Problems,
+  protocols,
+  uint32,
+  unixAddressProblem,
+} from './common.js';
 import { checkServerTls, serverTlsSettings } from './server-tls.js';
 
+// Checked by Istio's rules below, in its words.
 export const gatewayPort = z.strictObject({
-  number: portNumber,
-  protocol: protocolName,
-  name: z.string().min(1, 'port name must be set'),
+  number: uint32,
+  protocol: z.string(),
+  name: z.string(),
   targetPort: uint32.optional(),
 });
 
@@ -28,44 +42,68 @@ export const gatewaySpec = z.strictObject({
 });
 export type GatewaySpec = z.infer<typeof gatewaySpec>;
 
-const tlsProtocols = ['HTTPS', 'TLS'];
-const httpProtocols = ['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB', 'HTTP_PROXY'];
-
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+/** Istio's ValidateGateway and validateServer, rule by rule. */
+function check(obj: { metadata: { name: string }; spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(gatewaySpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();
-  const portNames = new Map<string, number>();
-  const serverNames = new Set<string>();
+  if (!isIstioDnsLabel(obj.metadata.name)) out.add('metadata.name', `invalid gateway name: ${JSON.stringify(obj.metadata.name)}`);
+  const portNames = new Set<string>();
   spec.servers.forEach((s, i) => {
     const at = `spec.servers[${i}]`;
-    const first = portNames.get(s.port.name);
-    if (first !== undefined) out.add(`${at}.port.name`, `port names in servers must be unique: duplicate name ${s.port.name} (also spec.servers[${first}])`);
-    else portNames.set(s.port.name, i);
-    if (s.name) {
-      if (serverNames.has(s.name)) out.add(`${at}.name`, `server name "${s.name}" must be unique`);
-      serverNames.add(s.name);
-    }
     s.hosts.forEach((h, j) => {
-      const slash = h.indexOf('/');
-      if (slash < 0) return;
-      const ns = h.slice(0, slash);
-      const dns = h.slice(slash + 1);
-      if (!ns || !dns) out.add(`${at}.hosts[${j}]`, 'config namespace and dnsName in host entry cannot be empty');
-      else if (ns !== '*' && ns !== '.' && !isDnsLabel(ns)) out.add(`${at}.hosts[${j}]`, `invalid namespace value "${ns}" in gateway`);
+      for (const p of namespacedHostProblems(h, true)) out.add(`${at}.hosts[${j}]`, p);
     });
-    const protocol = s.port.protocol.toUpperCase();
-    if (tlsProtocols.includes(protocol)) {
-      if (!s.tls) out.add(`${at}.tls`, 'server must have TLS settings for HTTPS/TLS protocols');
-    } else if (s.tls) {
-      const passthrough = !s.tls.mode || s.tls.mode === 'PASSTHROUGH' || s.tls.mode === 'AUTO_PASSTHROUGH';
-      const certs = s.tls.serverCertificate || s.tls.privateKey || s.tls.caCertificates;
-      if (!httpProtocols.includes(protocol)) out.add(`${at}.tls`, 'server cannot have TLS settings for non HTTPS/TLS ports');
-      else if (!passthrough || certs) out.add(`${at}.tls`, 'server cannot have TLS settings for plain text HTTP ports (only httpsRedirect)');
+    const portOk = checkServerPort(s, at, out);
+    const bind = s.bind ?? '';
+    if (bind.startsWith('unix://')) {
+      const bad = unixAddressProblem(bind.slice('unix://'.length));
+      if (bad) out.add(`${at}.bind`, bad);
+      if (s.port.number !== 0) out.add(`${at}.bind`, `port number must be 0 for unix domain socket: ${goPort(s.port)}`);
+    } else if (bind) {
+      const bad = ipProblem(bind);
+      if (bad) out.add(`${at}.bind`, bad);
     }
     if (s.tls) checkServerTls(s.tls, `${at}.tls`, out);
+    if (portOk) {
+      const p = s.port.protocol;
+      if (isTlsProtocol(p) && !s.tls) out.add(`${at}.tls`, 'server must have TLS settings for HTTPS/TLS protocols');
+      else if (!isTlsProtocol(p) && s.tls) {
+        if (isHttpProtocol(p)) {
+          const passthrough = s.tls.mode === undefined || s.tls.mode === 'PASSTHROUGH' || s.tls.mode === 'AUTO_PASSTHROUGH';
+          if (!passthrough || s.tls.caCertificates || s.tls.privateKey || s.tls.serverCertificate) out.add(`${at}.tls`, 'server cannot have TLS settings for plain text HTTP ports');
+        } else {
+          out.add(`${at}.tls`, 'server cannot have TLS settings for non HTTPS/TLS ports');
+        }
+      }
+    }
+    if (portNames.has(s.port.name)) out.add(`${at}.port.name`, `port names in servers must be unique: duplicate name ${s.port.name}`);
+    portNames.add(s.port.name);
+    if (!isHttpProtocol(s.port.protocol) && s.tls?.httpsRedirect) out.warn(`${at}.tls.httpsRedirect`, 'tls.httpsRedirect should only be used with http servers');
   });
   return out.list;
+}
+
+/** Go's %v of a networking.Port, as Istio prints it in "port name must be set: ...". */
+function goPort(p: GatewayServer['port']): string {
+  const parts = [p.number ? `number:${p.number}` : '', p.protocol ? `protocol:${JSON.stringify(p.protocol)}` : '', p.name ? `name:${JSON.stringify(p.name)}` : ''];
+  return parts.filter(Boolean).join(' ');
+}
+
+/** validateServerPort; true when the port has no problem (the TLS rules then apply). */
+function checkServerPort(s: GatewayServer, at: string, out: Problems): boolean {
+  const before = out.list.length;
+  const p = s.port;
+  if (!protocols.includes(p.protocol.toUpperCase())) {
+    out.add(`${at}.port.protocol`, `invalid protocol ${JSON.stringify(p.protocol)}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`);
+  }
+  if (p.number > 0 || !(s.bind ?? '').startsWith('unix://')) {
+    const bad = portProblem(p.number);
+    if (bad) out.add(`${at}.port.number`, bad);
+  }
+  if (p.targetPort) out.add(`${at}.port.targetPort`, 'targetPort has no impact on Gateways');
+  if (p.name === '') out.add(`${at}.port.name`, `port name must be set: ${goPort(p)}`);
+  return out.list.length === before;
 }
 
 export const gatewayKind: KindInfo = {

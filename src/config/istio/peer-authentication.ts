@@ -1,7 +1,7 @@
 // PeerAuthentication: which mutual TLS mode a workload's inbound traffic must use.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import { parsedSpec, Problems, workloadSelector } from './common.js';
 
 export const mtlsMode = z.enum(['UNSET', 'DISABLE', 'PERMISSIVE', 'STRICT']);
@@ -27,7 +27,7 @@ export const peerAuthenticationSpec = z.strictObject({
 });
 export type PeerAuthenticationSpec = z.infer<typeof peerAuthenticationSpec>;
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(peerAuthenticationSpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

@@ -1,7 +1,7 @@
 // RequestAuthentication: which JWTs a workload accepts, where to find them and how to verify them.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import {
   atMostOne,
   checkTargeting,
@@ -56,7 +56,7 @@ export const requestAuthenticationSpec = z.strictObject({
 });
 export type RequestAuthenticationSpec = z.infer<typeof requestAuthenticationSpec>;
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(requestAuthenticationSpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

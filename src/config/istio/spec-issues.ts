@@ -2,7 +2,7 @@
 // Lets callers (and the tests here) ask "is this spec valid?" without a whole document around it.
 
 import { formatPath } from '../errors.js';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 
 export interface SpecIssue {
   /** Field path from the document root, e.g. spec.http[0].route */
@@ -13,7 +13,7 @@ export interface SpecIssue {
 export function specIssues(
   info: KindInfo,
   spec: unknown,
-  metadata: { name: string; namespace?: string } = { name: 'default', namespace: 'default' },
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> } = { name: 'default', namespace: 'default' },
 ): SpecIssue[] {
   if (!info.spec) return [];
   const r = info.spec.safeParse(spec);
@@ -29,5 +29,20 @@ export function specIssues(
     }
     return out;
   }
-  return (info.check?.({ metadata, spec: r.data }) ?? []).map(([path, message]) => ({ path, message }));
+  return findings(info, r.data, metadata).filter((f) => f.length === 2).map(([path, message]) => ({ path, message }));
+}
+
+/** The warnings a valid spec is accepted with (Istio's deprecations and likely mistakes). */
+export function specWarnings(
+  info: KindInfo,
+  spec: unknown,
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> } = { name: 'default', namespace: 'default' },
+): SpecIssue[] {
+  const r = info.spec?.safeParse(spec);
+  if (!r?.success) return [];
+  return findings(info, r.data, metadata).filter((f) => f.length === 3).map(([path, message]) => ({ path, message }));
+}
+
+function findings(info: KindInfo, spec: unknown, metadata: { name: string; namespace?: string; annotations?: Record<string, string> }): CheckFinding[] {
+  return info.check?.({ metadata, spec }) ?? [];
 }

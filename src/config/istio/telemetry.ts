@@ -1,7 +1,7 @@
 // Telemetry: per-mesh, namespace or workload settings for metrics, access logs and tracing.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
 import {
   atMostOne,
   checkTargeting,
@@ -79,7 +79,7 @@ export const telemetrySpec = z.strictObject({
 });
 export type TelemetrySpec = z.infer<typeof telemetrySpec>;
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(telemetrySpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();

@@ -1,26 +1,14 @@
 // WorkloadEntry: a non-Kubernetes workload (VM, bare process) and its address, labels and ports.
 
+import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
-import { labelMap, parsedSpec, portNumber, Problems, uint32 } from './common.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
+import { fqdnProblem, labelMap, parsedSpec, portNameProblem, portProblem, Problems, tagProblems, uint32, unixAddressProblem } from './common.js';
 
-const portName = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+// Port names, numbers and addresses are checked by validateWorkloadEntry below, in Istio's words.
+export const endpointPorts = z.record(z.string(), uint32);
 
-export const endpointPorts = z.record(z.string(), portNumber).superRefine((ports, ctx) => {
-  for (const name of Object.keys(ports)) {
-    if (name.length >= 63 || !portName.test(name)) ctx.addIssue({ code: 'custom', message: `port name "${name}" must be valid`, path: [name] });
-  }
-});
-
-const address = z
-  .string()
-  .max(256)
-  .superRefine((a, ctx) => {
-    if (!a.startsWith('unix://')) return;
-    const rest = a.slice(7);
-    if (!rest.startsWith('/') && !rest.startsWith('@')) ctx.addIssue({ code: 'custom', message: 'UDS must be an absolute path or abstract socket' });
-    if (a.endsWith('/')) ctx.addIssue({ code: 'custom', message: 'UDS may not be a dir' });
-  });
+const address = z.string().max(256);
 
 /** The shape shared by WorkloadEntry, ServiceEntry endpoints and WorkloadGroup templates. */
 export const workloadEntryShape = {
@@ -36,17 +24,50 @@ export const workloadEntryShape = {
 export const workloadEntrySpec = z.strictObject(workloadEntryShape);
 export type WorkloadEntrySpec = z.infer<typeof workloadEntrySpec>;
 
-/** Address-or-network and no ports on a Unix socket, for any entry at `path`. */
-export function checkEndpoint(e: WorkloadEntrySpec, path: string, out: Problems, requireAddress: boolean): void {
-  if (requireAddress && !e.address && !e.network) out.add(`${path}.address`, 'address is required (or network)');
-  if (e.address?.startsWith('unix://') && e.ports) out.add(`${path}.ports`, 'UDS may not include ports');
+/**
+ * Istio's validateWorkloadEntry for an entry at `path`: a WorkloadEntry (FQDN addresses allowed),
+ * or a ServiceEntry endpoint, whose port names must be the service's (`servicePorts`).
+ */
+export function checkWorkloadEntry(e: WorkloadEntrySpec, path: string, out: Problems, servicePorts: ReadonlySet<string> | undefined, allowFqdn: boolean): void {
+  const addr = e.address ?? '';
+  if (addr === '') {
+    if (!e.network) {
+      out.add(`${path}.address`, 'address is required');
+      return;
+    }
+    out.warn(`${path}.address`, `address is unset with network ${JSON.stringify(e.network)}`);
+  }
+  const unix = addr.startsWith('unix://');
+  if (unix) {
+    const bad = unixAddressProblem(addr.slice('unix://'.length));
+    if (bad) out.add(`${path}.address`, bad);
+    if (Object.keys(e.ports ?? {}).length) out.add(`${path}.ports`, `unix endpoint ${addr} must not include ports`);
+  } else if (addr !== '' && !isIP(addr)) {
+    if (!allowFqdn) out.add(`${path}.address`, `endpoint address ${JSON.stringify(addr)} is not a valid IP address`);
+    else if (fqdnProblem(addr)) out.add(`${path}.address`, `endpoint address ${JSON.stringify(addr)} is not a valid FQDN or an IP address`);
+  }
+  checkEndpointPorts(e, path, out, servicePorts);
+  if (unix && servicePorts && servicePorts.size !== 1) out.add(path, 'exactly 1 service port required for unix endpoints');
 }
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+/** An endpoint's ports (named as the service's) and labels. */
+export function checkEndpointPorts(e: WorkloadEntrySpec, path: string, out: Problems, servicePorts: ReadonlySet<string> | undefined): void {
+  for (const [name, port] of Object.entries(e.ports ?? {})) {
+    // Istio's message names the port number, not its name
+    if (servicePorts && !servicePorts.has(name)) out.add(`${path}.ports.${name}`, `endpoint port ${port} is not defined by the service entry`);
+    const badName = portNameProblem(name);
+    if (badName) out.add(`${path}.ports.${name}`, badName);
+    const badPort = portProblem(port);
+    if (badPort) out.add(`${path}.ports.${name}`, badPort);
+  }
+  for (const p of tagProblems(e.labels)) out.add(`${path}.labels`, p);
+}
+
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(workloadEntrySpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();
-  checkEndpoint(spec, 'spec', out, true);
+  checkWorkloadEntry(spec, 'spec', out, undefined, true);
   return out.list;
 }
 

@@ -1,9 +1,9 @@
 // WorkloadGroup: a template for WorkloadEntries that VMs register themselves with, plus a readiness probe.
 
 import { z } from 'zod';
-import type { KindInfo } from '../kind-info.js';
-import { annotationMap, atMostOne, count, labelMap, parsedSpec, portNumber, Problems } from './common.js';
-import { checkEndpoint, workloadEntryShape } from './workload-entry.js';
+import type { CheckFinding, KindInfo } from '../kind-info.js';
+import { annotationMap, atMostOne, count, labelMap, parsedSpec, portNumber, Problems, tagProblems } from './common.js';
+import { workloadEntryShape } from './workload-entry.js';
 
 export const readinessProbe = z
   .strictObject({
@@ -36,12 +36,12 @@ export const workloadGroupSpec = z.strictObject({
 });
 export type WorkloadGroupSpec = z.infer<typeof workloadGroupSpec>;
 
-function check(obj: { spec?: unknown }): Array<[string, string]> {
+function check(obj: { spec?: unknown }): CheckFinding[] {
   const spec = parsedSpec(workloadGroupSpec, obj.spec);
   if (!spec) return [];
   const out = new Problems();
-  // Registration fills in the address, so the template may leave it out.
-  checkEndpoint(spec.template, 'spec.template', out, false);
+  // Registration fills in the template's address, so Istio checks only the labels and the probe.
+  for (const p of tagProblems(spec.metadata?.labels)) out.add('spec.metadata.labels', `invalid labels: ${p}`);
   return out.list;
 }
 

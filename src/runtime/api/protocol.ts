@@ -129,4 +129,11 @@ export interface PodTarget {
 
 export interface LinesAnswer {
   lines: string[];
+  /** Admission warnings (Istio's deprecations): the CLI prints each as "Warning: ..." on stderr, as kubectl does. */
+  warnings?: string[];
+}
+
+/** An answer carries warnings only when there are some, so answers without any look as they always did. */
+export function linesWithWarnings(r: { lines: string[]; warnings: string[] }): LinesAnswer {
+  return r.warnings.length ? { lines: r.lines, warnings: r.warnings } : { lines: r.lines };
 }

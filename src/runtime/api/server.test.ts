@@ -62,6 +62,18 @@ describe('wrong-shaped API bodies answer 500 (issue 7 defect 6)', () => {
     assert.equal(tooMany.status, 413);
   });
 
+  test("apply answers Istio's warnings beside its lines, and none when there are none", async () => {
+    const dr = 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: warned\nspec:\n  host: r\n  trafficPolicy:\n    loadBalancer:\n      consistentHash:\n        useSourceIp: true\n        minimumRingSize: 64\n';
+    const a = await post('/v1/apply', { sources: [{ name: 'dr.yaml', text: dr }], namespace: 'default', dryRun: true });
+    assert.equal(a.status, 200, a.body);
+    assert.deepEqual(JSON.parse(a.body), {
+      lines: ['destinationrule.networking.istio.io/warned created (dry run)'],
+      warnings: ["consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's RingHash configuration instead"],
+    });
+    const plain = await post('/v1/apply', { sources: [{ name: 'c.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: quiet\n' }], namespace: 'default', dryRun: true });
+    assert.deepEqual(JSON.parse(plain.body), { lines: ['configmap/quiet created (dry run)'] });
+  });
+
   test('an alias bomb is a 422 naming file and document', async () => {
     const bomb = 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n';
     const a = await post('/v1/apply', { sources: [{ name: 'bomb.yaml', text: bomb }], namespace: 'default' });

@@ -13,7 +13,7 @@ import type { WatchEvent } from '../store/store.js';
 import type { z } from 'zod';
 import { kubeInject } from '../../control-plane/inject/kube-inject.js';
 import {
-  applyBody, apiErrorCode, deleteBody, deleteSourcesBody, execBody, getQuery, kubeInjectBody, labelBody, listQuery, logsQuery,
+  applyBody, apiErrorCode, linesWithWarnings, deleteBody, deleteSourcesBody, execBody, getQuery, kubeInjectBody, labelBody, listQuery, logsQuery,
   MAX_MANIFEST_REQUEST_BYTES, MAX_REQUEST_BYTES, noQuery, podTargetQuery, rolloutRestartBody, scaleBody, watchQuery, type ApiError,
 } from './protocol.js';
 
@@ -58,7 +58,7 @@ function get<Q extends z.ZodType>(query: Q, run: (c: RouteContext, q: z.output<Q
 /** Every endpoint, by "METHOD /path". */
 export const routes: Readonly<Record<string, Route>> = {
   'GET /v1/info': get(noQuery, ({ o }) => o.info()),
-  'POST /v1/apply': post(applyBody, ({ rt }, b) => ({ lines: rt.apply(b) }), MAX_MANIFEST_REQUEST_BYTES),
+  'POST /v1/apply': post(applyBody, ({ rt }, b) => linesWithWarnings(rt.applyWithWarnings(b)), MAX_MANIFEST_REQUEST_BYTES),
   'POST /v1/delete-sources': post(deleteSourcesBody, ({ rt }, b) => ({ lines: rt.deleteFromSources(b) }), MAX_MANIFEST_REQUEST_BYTES),
   'POST /v1/delete': post(deleteBody, ({ rt }, b) => {
     const info = kindOf(b.kind);

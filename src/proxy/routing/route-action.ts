@@ -3,7 +3,7 @@
 
 import type { HeaderView } from '../codec/header-view.js';
 import type { HeaderMutation, RouteAction, RouteMatch } from '../../xds/proxy-config.js';
-import { regexReplace } from './regex-cache.js';
+import { re2Rewrite } from '../../regex/re2.js';
 
 /** set replaces, add appends, remove drops (in Envoy's order: remove, then set and add). */
 export function applyMutation(h: HeaderView, m: HeaderMutation | undefined): void {
@@ -26,7 +26,7 @@ export function rewritePath(match: RouteMatch, action: RouteAction, path: string
   if (action.regexRewrite) {
     const q = path.indexOf('?');
     const bare = q < 0 ? path : path.slice(0, q);
-    return regexReplace(action.regexRewrite.pattern, bare, action.regexRewrite.substitution) + (q < 0 ? '' : path.slice(q));
+    return re2Rewrite(action.regexRewrite.pattern, bare, action.regexRewrite.substitution) + (q < 0 ? '' : path.slice(q));
   }
   return path;
 }

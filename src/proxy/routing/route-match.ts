@@ -2,7 +2,12 @@
 // match holds, and the weighted choice among its clusters.
 
 import type { QueryParamMatch, Route, RouteMatch, StringMatch, VirtualHost, WorkloadMeta } from '../../xds/proxy-config.js';
-import { fullMatch } from './regex-cache.js';
+import { re2FullMatch } from '../../regex/re2.js';
+
+/** RE2's whole-value match; ignoreCase as RE2's (?i) flag. */
+function fullMatch(pattern: string, value: string, ignoreCase = false): boolean {
+  return re2FullMatch(ignoreCase ? `(?i)${pattern}` : pattern, value);
+}
 import type { RequestView } from './request-view.js';
 
 export function matchString(m: StringMatch, value: string, ignoreCase = false): boolean {

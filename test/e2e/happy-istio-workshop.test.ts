@@ -1,6 +1,7 @@
 // The first workshop (seeds/000), step by step, with `weft` in place of `kubectl` and `istioctl`:
 // "Deploy workloads", "Install Istio", "Automatic sidecar injection", "Manual sidecar injection",
-// "Istio Ingress Gateway", "Access logs", "Metrics" and "Traffic Management", on one runtime shared by all steps.
+// "Istio Ingress Gateway", "Access logs", "Metrics", "Traffic Management" and "Mirroring", on one runtime
+// shared by all steps.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -239,12 +240,13 @@ describe('workshop: happy-istio', () => {
     }, 60_000);
   });
 
-  /** Requests service-c-v2's sidecar has received (its inbound istio_requests_total). */
-  async function v2Requests(): Promise<number> {
-    const text = await w.ok(['exec', 'deploy/service-c-v2', '-c', 'istio-proxy', '--', 'curl', '-s', 'localhost:15020/stats/prometheus']);
+  /** Requests a deployment's sidecar has received (its inbound istio_requests_total). */
+  async function requestsOf(deploy: string): Promise<number> {
+    const text = await w.ok(['exec', `deploy/${deploy}`, '-c', 'istio-proxy', '--', 'curl', '-s', 'localhost:15020/stats/prometheus']);
     const total = parsePrometheus(text).find((f) => f.name === 'istio_requests_total');
     return (total?.metrics ?? []).filter((m) => m.labels?.reporter === 'destination').reduce((sum, m) => sum + Number(m.value), 0);
   }
+  const v2Requests = () => requestsOf('service-c-v2');
 
   it('routes every request to service-c v1 after the DestinationRule and VirtualService (Traffic Management)', async () => {
     assert.equal(await w.ok(['apply', '-n', 'istioinaction', '-f', join(dir, 'service-c-dr.yaml')]), 'destinationrule.networking.istio.io/service-c created\n');
@@ -265,6 +267,30 @@ describe('workshop: happy-istio', () => {
     assert.equal(await v2Requests(), before, 'requests still reached service-c v2');
     const log = await w.ok(['logs', 'deploy/service-a', '-c', 'istio-proxy', '--tail', '5']);
     assert.match(log, /outbound\|80\|version-v1\|service-c\.istioinaction\.svc\.cluster\.local/);
+  });
+
+  it('mirrors service-c traffic to v2: the client sees only 200s, v2 receives about as many requests as v1 (Mirroring)', async () => {
+    assert.equal(await w.ok(['apply', '-n', 'istioinaction', '-f', join(dir, 'service-c-mirror.yaml')]), 'virtualservice.networking.istio.io/service-c configured\n');
+    // Until the mirror reaches service-a's sidecar: v2 starts receiving copies.
+    const start = await v2Requests();
+    await untilTrue(async () => {
+      for (let i = 0; i < 5; i++) await statusLine(port);
+      return (await v2Requests()) > start;
+    }, 30_000);
+    const [v1Before, v2Before] = [await requestsOf('service-c-v1'), await v2Requests()];
+    const lines = new Map<string, number>();
+    for (let i = 0; i < 100; i++) {
+      const l = await statusLine(port);
+      lines.set(l, (lines.get(l) ?? 0) + 1);
+    }
+    assert.deepEqual([...lines], [['HTTP/1.1 200 OK', 100]]);
+    const v1 = (await requestsOf('service-c-v1')) - v1Before;
+    assert.ok(v1 >= 100, `v1 received ${v1}`);
+    // Copies are fire and forget: give the last ones a moment to be counted.
+    let v2 = 0;
+    await untilTrue(async () => (v2 = (await v2Requests()) - v2Before) >= v1 * 0.9, 10_000).catch(() => undefined);
+    assert.ok(v2 >= v1 * 0.9 && v2 <= v1 * 1.1, `v1 received ${v1}, its mirror v2 ${v2}`);
+    assert.match(await w.ok(['logs', 'deploy/service-c-v2', '-c', 'istio-proxy', '--tail', '20']), /"service-c-shadow"/);
   });
 
   it('lists deployments and services in kubectl columns', async () => {

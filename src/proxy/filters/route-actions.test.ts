@@ -17,9 +17,13 @@ describe('route actions in the sidecar', () => {
   let p: TestProxy;
   let agent: OutboundAgent;
   const seen: Array<{ version: string; url?: string; headers: IncomingHttpHeaders }> = [];
+  const bodies: Array<{ version: string; url?: string; body: string }> = [];
 
   const backend = (version: string) =>
     startHttpBackend((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => bodies.push({ version, url: req.url, body }));
       seen.push({ version, url: req.url, headers: req.headers });
       const delay = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('delay') ?? 0);
       setTimeout(() => {
@@ -48,6 +52,7 @@ describe('route actions in the sidecar', () => {
       { name: 'delay', match: { path: '/delay' }, action: { cluster: c1 }, fault: { delay: { fixedDelayMs: 300, percentage: 100 } } },
       { name: 'slow', match: { prefix: '/slow' }, action: { cluster: c1, timeoutMs: 200 } },
       { name: 'missing', match: { prefix: '/missing' }, action: { cluster: `outbound|80|v9|${WEB}` } },
+      { name: 'mirror', match: { prefix: '/mirror' }, action: { cluster: c1, mirrors: [{ cluster: c2, percentage: 100 }] } },
       { name: 'default', match: { prefix: '/' }, action: { cluster: c1 } },
     ];
     config.routes['80']!.virtualHosts[0]!.routes = routes;
@@ -138,5 +143,17 @@ describe('route actions in the sidecar', () => {
   test('a route to a subset no cluster serves answers 503 NC', async () => {
     assert.equal((await get('/missing')).status, 503);
     assert.equal((await logOf('/missing')).responseFlags, 'NC');
+  });
+
+  test('a mirror gets a copy of each request, body included, with -shadow on its Host; the client sees only the primary', async () => {
+    const r = await send({ agent, host: WEB, port: 80, path: '/mirror/x', method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'payload' });
+    assert.equal(r.status, 200);
+    assert.equal(r.text, 'v1');
+    const until = Date.now() + 5000;
+    while (!bodies.some((b) => b.version === 'v2' && b.url === '/mirror/x') && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
+    const shadow = seen.find((x) => x.version === 'v2' && x.url === '/mirror/x');
+    assert.ok(shadow, 'the mirror never got the request');
+    assert.equal(shadow.headers.host, `${WEB}-shadow`);
+    assert.deepEqual(bodies.filter((b) => b.url === '/mirror/x').map((b) => [b.version, b.body]).sort(), [['v1', 'payload'], ['v2', 'payload']]);
   });
 });

@@ -2,12 +2,14 @@
 // (routeRequest); endpoint choice, in-flight counting and the upstream protocol belong to the
 // upstream layer. The request body follows the headers upstream as it arrives.
 
-import type { ProxyConfig } from '../../xds/proxy-config.js';
+import type { MirrorPolicy, ProxyConfig } from '../../xds/proxy-config.js';
 import { passthroughCluster } from '../http/exchange.js';
 import { applyMutation, rewritePath } from '../routing/route-action.js';
-import type { HttpFilter } from '../http/filter-chain.js';
+import type { FilterCallbacks, HttpFilter } from '../http/filter-chain.js';
+import type { HeaderView } from '../codec/header-view.js';
+import { percentHit } from '../routing/route-match.js';
 import { localReplies } from '../local-reply/local-reply.js';
-import { upstreamProtocol, type UpstreamTarget } from '../upstream/upstream.js';
+import { DISCARD, upstreamProtocol, type UpstreamTarget } from '../upstream/upstream.js';
 
 /**
  * Every route says what it does. A route may name a cluster that is not (yet) there: such requests
@@ -82,6 +84,7 @@ export const router: HttpFilter = {
       // A route's timeout answers 504 UT if the response has not started by then (Istio's default: none).
       if (action.timeoutMs) s.responseTimeout(action.timeoutMs, () => s.sendLocalReply(localReplies.upstreamTimeout()));
     }
+    if ('cluster' in route && route.route?.action?.mirrors && !s.upgrade) mirror(s, route.route.action.mirrors, path, authority, headers, endStream);
     const request = upstream.request(target, s.upstreamCallbacks);
     s.startUpstream(request);
     request.sendHeaders(ex.method, path, authority, headers, endStream, s.upgrade);
@@ -98,8 +101,34 @@ export const router: HttpFilter = {
     return 'continue';
   },
   decodeData(s, data, endStream) {
+    // Mirrors get the body too; they never hold the request back.
+    for (const m of s.shadows) m.sendData(data, endStream);
     const up = s.upstream;
     if (up && !up.sendData(data, endStream)) s.pauseRequestBody();
     return 'continue';
   },
 };
+
+/**
+ * Sends a copy of the request to each mirror cluster its percentage selects, Host with "-shadow"
+ * appended (before any port), as Envoy's request mirroring: the answer is dropped and nothing the
+ * mirror does reaches the client.
+ */
+function mirror(s: FilterCallbacks, mirrors: MirrorPolicy[], path: string, authority: string, headers: HeaderView, endStream: boolean): void {
+  const upstream = s.state.clusters;
+  for (const m of mirrors) {
+    if (!percentHit(m.percentage)) continue;
+    const cs = upstream.get(m.cluster);
+    const host = cs ? upstream.pick(cs) : undefined;
+    if (!cs || !host) continue;
+    const colon = authority.lastIndexOf(':');
+    const shadow = colon > 0 && !authority.endsWith(']') ? `${authority.slice(0, colon)}-shadow${authority.slice(colon)}` : `${authority}-shadow`;
+    const copy = s.newHeaders();
+    headers.forEach((name, value) => copy.add(name, value));
+    if (copy.has('host')) copy.set('host', shadow);
+    const target: UpstreamTarget = { address: { host: host.endpoint.address, port: host.endpoint.port }, cluster: cs.config, host, protocol: upstreamProtocol(cs.config, s.downstreamProtocol) };
+    const req = upstream.request(target, DISCARD);
+    s.shadows.push(req);
+    req.sendHeaders(s.exchange.method, path, shadow, copy, endStream, false);
+  }
+}

@@ -37,6 +37,7 @@ export class ActiveStream implements FilterCallbacks, UpstreamCallbacks, LocalRe
   private responseHeaders: HeaderView | undefined = undefined;
   private responseEnded = false;
   routed: RouteDecision | undefined = undefined;
+  readonly shadows: UpstreamRequest[] = [];
   private responseTimer: NodeJS.Timeout | undefined = undefined;
   private delayTimer: NodeJS.Timeout | undefined = undefined;
 
@@ -138,6 +139,10 @@ export class ActiveStream implements FilterCallbacks, UpstreamCallbacks, LocalRe
 
   pauseRequestBody(): void {
     this.codec.pauseReading();
+  }
+
+  newHeaders(): HeaderView {
+    return this.codec.newResponseHeaders();
   }
 
   route(headers: HeaderView): RouteDecision {

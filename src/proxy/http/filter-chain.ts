@@ -38,6 +38,10 @@ export interface FilterCallbacks {
   continueEncoding(): void;
   /** Stops reading the request body until the upstream drains. */
   pauseRequestBody(): void;
+  /** Copies of this request sent to mirror clusters (their answers are dropped). */
+  readonly shadows: UpstreamRequest[];
+  /** An empty header set of the downstream's kind (for a copy of the request's headers). */
+  newHeaders(): HeaderView;
   /** The route looked up for this request, if any filter asked already. */
   readonly routed: RouteDecision | undefined;
   /** The request's route, looked up once (Envoy's route cache) for every filter that asks. */

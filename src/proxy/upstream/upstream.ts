@@ -39,6 +39,15 @@ export interface UpstreamCallbacks {
   onUpstreamDrain(): void;
 }
 
+/** Where a mirrored request's answer goes: nowhere (mirrors are fire and forget). */
+export const DISCARD: UpstreamCallbacks = {
+  onUpstreamInformational: () => undefined,
+  onUpstreamHeaders: () => undefined,
+  onUpstreamData: () => true,
+  onUpstreamReset: () => undefined,
+  onUpstreamDrain: () => undefined,
+};
+
 export interface UpstreamRequest {
   /** "ip:port" the connection left from, "-" until connected. */
   readonly localAddress: string;

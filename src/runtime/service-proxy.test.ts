@@ -25,7 +25,24 @@ describe('services reached from outside: node ports and load balancers', () => {
     home = mkdtempSync(join(tmpdir(), 'weft-service-proxy-'));
     rt = new Runtime({ paths: statePaths(home), block: BLOCK, hostPath: '/usr/bin:/bin', api: { host: '127.0.0.1', port: 1, token: 't' } });
     // The endpoint: answers each connection with a line naming it.
-    backend = createServer((s) => s.end('backend\n'));
+    // Answers each connection with a line naming it; a client that sends first hears what it sent,
+    // once it has finished sending (a half-closed connection, as `echo x | nc` makes).
+    backend = createServer({ allowHalfOpen: true }, (s) => {
+      let got = '';
+      let done = false;
+      const finish = (text: string): void => {
+        if (done) return;
+        done = true;
+        s.end(text);
+      };
+      s.setEncoding('utf8');
+      s.on('error', () => undefined);
+      s.on('data', (d: string) => (got += d));
+      s.on('end', () => finish(got ? `got ${got}` : ''));
+      setTimeout(() => {
+        if (!got) finish('backend\n');
+      }, 50);
+    });
     await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
     backendPort = (backend.address() as { port: number }).port;
   });
@@ -73,6 +90,18 @@ subsets:
     });
   }
 
+  /** Sends `line`, half-closes, and reads the answer to the end. */
+  function halfClose(host: string, port: number, line: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let out = '';
+      const s = connect({ host, port, allowHalfOpen: true }, () => s.end(line));
+      s.setEncoding('utf8');
+      s.on('data', (d: string) => (out += d));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+  }
+
   const nodePortOf = (name: string) => (rt.get('Service', 'default', name).spec as { ports: Array<{ nodePort: number }> }).ports[0]!.nodePort;
 
   test('a NodePort service answers on the node address at its node port, and stops when deleted', async () => {
@@ -94,6 +123,8 @@ subsets:
     assert.notEqual(host, nodeAddress(BLOCK));
     await until(async () => ((await read(host, p).catch(() => '')) === 'backend\n' ? true : undefined), 'the load balancer to answer', 10_000);
     assert.equal(await read(nodeAddress(BLOCK), port), 'backend\n');
+    // A client that has finished sending still gets the answer through the load balancer.
+    assert.equal(await halfClose(host, p, 'x\n'), 'got x\n');
   });
 
   test('node ports are unique: an explicit one already taken or out of range is refused with Kubernetes’ words', () => {

@@ -100,7 +100,8 @@ export class ServiceProxy {
   private async serve(b: Bound, key: string, svc: Resource<ServiceSpec>, p: ServicePort, host: string, port: number, quietOnEacces = false): Promise<string> {
     const at = `${host}:${port}`;
     if (b.servers.has(at)) return at;
-    const server = createServer((sock) => this.forward(svc.metadata.namespace!, svc.metadata.name, p.name, sock));
+    // Half-open both ways: a client that finishes sending (nc's EOF) still gets the answer.
+    const server = createServer({ allowHalfOpen: true }, (sock) => this.forward(svc.metadata.namespace!, svc.metadata.name, p.name, sock));
     try {
       await listenOn(server, host, port);
       b.servers.set(at, server);
@@ -124,7 +125,7 @@ export class ServiceProxy {
       sock.destroy();
       return;
     }
-    const up = connect({ host: t.ip, port: t.port });
+    const up = connect({ host: t.ip, port: t.port, allowHalfOpen: true });
     sock.pipe(up);
     up.pipe(sock);
     up.on('error', () => sock.destroy());

@@ -265,6 +265,8 @@ export interface GatewayListener {
   port: number;
   protocol: Protocol;
   route: string;
+  /** TCP and TLS servers: the tcp[] rules of the VirtualServices bound to them. */
+  l4Routes?: L4Route[];
 }
 
 /** A listener the application connects to on purpose (Sidecar egress with captureMode NONE). */
@@ -295,6 +297,8 @@ export interface ProxyConfig {
 }
 
 export const PASSTHROUGH_CLUSTER = 'PassthroughCluster';
+/** Where traffic with nowhere to go is sent: nothing answers. */
+export const BLACKHOLE_CLUSTER = 'BlackHoleCluster';
 
 export function outboundClusterName(port: number, subset: string, host: string): string {
   return `outbound|${port}|${subset}|${host}`;

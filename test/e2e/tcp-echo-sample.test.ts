@@ -1,6 +1,7 @@
 // Istio's TCP tasks (TCP traffic shifting, authorization for TCP) on Istio's own tcp-echo and curl
 // samples: the curl pod pipes the date into `nc tcp-echo 9000`, and the echo comes back with the
 // serving version's prefix. The nc in the pod is Weft's, so the connection goes through the sidecar.
+// Then the TCP traffic-shifting task through the ingress gateway's TCP port: all to v1, then 80/20.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,5 +63,37 @@ describe('sample: tcp-echo through nc (istio 1.24.6 manifests)', { skip: !exists
     assert.ok(opened.length > 0, text.split('\n').filter((l) => l.startsWith('istio_tcp')).join('\n') || 'no istio_tcp series');
     const total = opened.reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     assert.ok(total >= 11, `opened ${total}`);
+  });
+
+  /** The task's loop: `(date; sleep 1) | nc $INGRESS_HOST $TCP_INGRESS_PORT`, n times; the prefixes seen. */
+  async function throughGateway(n: number): Promise<string[]> {
+    const ip = (await w.ok(['-n', 'istio-system', 'get', 'service', 'istio-ingressgateway', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])).trim().split(':')[0]!;
+    const port = (await w.ok(['-n', 'istio-system', 'get', 'service', 'istio-ingressgateway', '-o', 'jsonpath={.spec.ports[?(@.name=="tcp")].port}'])).trim();
+    const script = `for i in $(seq 1 ${n}); do echo x | nc ${ip} ${port}; done`;
+    return (await w.ok([...ns, 'exec', 'deploy/curl', '-c', 'curl', '--', 'sh', '-c', script])).trim().split('\n');
+  }
+
+  it('TCP traffic shifting: tcp-echo-all-v1.yaml sends every connection through the gateway to v1', async () => {
+    await w.ok([...ns, 'apply', '-f', join(samples, 'tcp-echo', 'tcp-echo-all-v1.yaml')]);
+    let lines: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      lines = await throughGateway(10).catch(() => []);
+      if (lines.length === 10 && lines.every((l) => l === 'one x')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.deepEqual([...new Set(lines)], ['one x']);
+    assert.equal(lines.length, 10);
+  });
+
+  it('TCP traffic shifting: tcp-echo-20-v2.yaml sends about a fifth to v2', async () => {
+    await w.ok([...ns, 'apply', '-f', join(samples, 'tcp-echo', 'tcp-echo-20-v2.yaml')]);
+    let seen: string[] = [];
+    for (let i = 0; i < 30 && !seen.includes('two x'); i++) seen = await throughGateway(5);
+    assert.ok(seen.includes('two x'), 'v2 never answered');
+    const lines = await throughGateway(50);
+    const two = lines.filter((l) => l === 'two x').length;
+    assert.equal(lines.filter((l) => l === 'one x').length + two, 50);
+    // 50 draws at 20%: outside 2..20 about once in 5,000 runs.
+    assert.ok(two >= 2 && two <= 20, `${two} of 50 to v2`);
   });
 });

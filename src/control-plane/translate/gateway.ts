@@ -9,6 +9,7 @@ import { labelsMatch, type PodModel, type Snapshot } from '../model/snapshot.js'
 import { portProtocol } from '../model/protocol.js';
 import { exportedTo, hostsIntersect } from './hosts.js';
 import { gatewayListed, httpRoutes } from './http-routes.js';
+import { l4Routes } from './virtual-services.js';
 
 export { resolveHost } from './hosts.js';
 
@@ -29,6 +30,7 @@ export function buildGateway(pod: PodModel, snapshot: Snapshot): { gateway: Gate
       const protocol = portProtocol(server.port.protocol.toLowerCase());
       const routeName = `http.${port}`;
       if (!listeners.has(port)) listeners.set(port, { port, protocol, route: routeName });
+      const listener = listeners.get(port)!;
       const rc = (routes[routeName] ??= { name: routeName, virtualHosts: [] });
       // "ns/host" limits a server host to VirtualServices of that namespace ("*" or "." for any or the gateway's own).
       const serverHosts = server.hosts.map((h) => {
@@ -41,6 +43,12 @@ export function buildGateway(pod: PodModel, snapshot: Snapshot): { gateway: Gate
         if (!exportedTo(vs, gwNs) || !gatewayListed(spec.gateways ?? [], gwName, vsNs)) continue;
         const domains = (spec.hosts ?? []).filter((h) => serverHosts.some((sh) => (sh.ns === '*' || sh.ns === vsNs) && hostsIntersect(sh.host, h)));
         if (domains.length === 0) continue;
+        if (protocol === 'tcp' || protocol === 'tls') {
+          // A TCP server carries the tcp[] rules of the VirtualServices bound to it, in order.
+          const l4 = spec.tcp?.length ? l4Routes(vs, { gateway: gwName, port: number, snapshot }, 'tcp') : [];
+          if (l4.length) listener.l4Routes = [...(listener.l4Routes ?? []), ...l4];
+          continue;
+        }
         const vsRoutes = httpRoutes(vs, { gateway: gwName, port: number, snapshot });
         if (vsRoutes.length === 0) continue;
         // VirtualServices for the same hosts on one gateway add their routes to one virtual host, oldest first.

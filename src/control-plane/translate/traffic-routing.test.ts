@@ -220,6 +220,15 @@ describe('VirtualService tcp routes', () => {
   });
 });
 
+describe('VirtualService tcp routes on a gateway', () => {
+  test('a TCP server carries the tcp[] rules of the VirtualServices bound to it', () => {
+    const gwTcp = istio('Gateway', 'tcp-echo-gateway', NS, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 31400, name: 'tcp', protocol: 'TCP' }, hosts: ['*'] }] });
+    const vs = istio('VirtualService', 'tcp-echo', NS, { hosts: ['*'], gateways: ['tcp-echo-gateway'], tcp: [{ match: [{ port: 31400 }], route: [{ destination: { host: 'tcp-echo', port: { number: 9000 }, subset: 'v1' }, weight: 80 }, { destination: { host: 'tcp-echo', port: { number: 9000 }, subset: 'v2' }, weight: 20 }] }] });
+    const c = translateProxy(gateway, snapshotOf([...world, gwTcp, vs]));
+    assert.deepEqual(c.gateway, [{ port: 31400, protocol: 'tcp', route: 'http.31400', l4Routes: [{ clusters: [{ cluster: `outbound|9000|v1|tcp-echo.${NS}.svc.cluster.local`, weight: 80 }, { cluster: `outbound|9000|v2|tcp-echo.${NS}.svc.cluster.local`, weight: 20 }] }] }]);
+  });
+});
+
 describe('ServiceEntry', () => {
   test('DNS resolution: the host is the endpoint, with an HTTP virtual host on its port', () => {
     const se = istio('ServiceEntry', 'httpbin-ext', NS, { hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS', location: 'MESH_EXTERNAL' });

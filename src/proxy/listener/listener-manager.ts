@@ -3,7 +3,7 @@
 // labelled (direction, original destination, route) and handed to HTTP or TCP handling.
 
 import { createServer, type Server, type Socket } from 'node:net';
-import { PASSTHROUGH_CLUSTER, type ProxyConfig, type Protocol } from '../../xds/proxy-config.js';
+import { BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER, type ProxyConfig, type Protocol } from '../../xds/proxy-config.js';
 import { Http1Codec, type Http1CodecContext } from '../codec/http1-codec.js';
 import { NodeCodec } from '../codec/node-codec.js';
 import { attachConnectionInfo, type ConnectionInfo } from '../http/connection-info.js';
@@ -13,6 +13,7 @@ import type { ProxyState } from '../proxy-state.js';
 import { readProxyHeader } from './proxy-protocol.js';
 import { sniff } from './sniff.js';
 import { closeListener, listenOn } from './socket-activation.js';
+import { selectL4Cluster } from '../routing/l4-route.js';
 
 export const OUTBOUND_CAPTURE_PORT = 15001;
 const SNIFF_TIMEOUT_MS = 5000;
@@ -131,7 +132,9 @@ export class ListenerManager {
       else proxyTcp(s, info, PASSTHROUGH_CLUSTER, this.state);
       return;
     }
-    await this.dispatch(s, info, target.protocol, target.cluster ?? PASSTHROUGH_CLUSTER);
+    // A VirtualService's tcp[] rules choose the cluster for plain TCP; otherwise the service's own.
+    const tcpCluster = (target.l4Routes ? selectL4Cluster(target.l4Routes, config?.self, dst.host) : undefined) ?? target.cluster ?? PASSTHROUGH_CLUSTER;
+    await this.dispatch(s, info, target.protocol, tcpCluster);
   }
 
   private async onInbound(s: Socket, port: number): Promise<void> {
@@ -162,7 +165,10 @@ export class ListenerManager {
       return;
     }
     const info = this.info(s, 'gateway', { routeName: g.route });
-    await this.dispatch(s, info, g.protocol, PASSTHROUGH_CLUSTER);
+    // A TCP server forwards by its VirtualServices' tcp[] rules; with none that matches, the connection
+    // has nowhere to go (BlackHoleCluster).
+    const tcpCluster = g.l4Routes ? (selectL4Cluster(g.l4Routes, this.state.config?.self, '') ?? BLACKHOLE_CLUSTER) : BLACKHOLE_CLUSTER;
+    await this.dispatch(s, info, g.protocol, tcpCluster);
   }
 
   private async dispatch(s: Socket, info: ConnectionInfo, protocol: Protocol, tcpCluster: string): Promise<void> {

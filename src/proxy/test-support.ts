@@ -498,3 +498,52 @@ export function eventually(p: Promise<unknown>, ms = 10_000): Promise<boolean> {
     );
   });
 }
+
+/**
+ * Sends raw bytes on a new outbound connection, one write per tick; resolves with everything the
+ * proxy wrote until it closed, or until a whole response (by its content-length) was followed by a
+ * quiet moment. With `silenceIsAnswer`, no answer at all by `waitMs` resolves '' (a request whose body
+ * never came waits for it, as a server does); otherwise running out of time is an error.
+ */
+export function exchangeRaw(
+  loopbackIP: string,
+  dst: { host: string; port: number },
+  parts: ReadonlyArray<string | Buffer>,
+  opts: { waitMs?: number; quietMs?: number; silenceIsAnswer?: boolean } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connectOutbound(loopbackIP, dst);
+    s.setNoDelay(true);
+    let answer = '';
+    let quiet: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      clearTimeout(timer);
+      clearTimeout(quiet);
+      s.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => {
+      s.destroy();
+      if (answer === '' && opts.silenceIsAnswer) resolve('');
+      else reject(new Error(`no whole answer after ${JSON.stringify(answer)}`));
+    }, opts.waitMs ?? 10_000);
+    s.on('data', (d: Buffer) => {
+      answer += d.toString('latin1');
+      const end = answer.indexOf('\r\n\r\n');
+      const cl = /\r\ncontent-length: (\d+)\r\n/i.exec(answer.slice(0, end + 2));
+      if (end >= 0 && cl && answer.length >= end + 4 + Number(cl[1])) {
+        clearTimeout(quiet);
+        quiet = setTimeout(done, opts.quietMs ?? 30);
+      }
+    });
+    s.on('error', () => undefined);
+    s.on('close', done);
+    void (async () => {
+      for (const p of parts) {
+        if (s.destroyed) return;
+        s.write(typeof p === 'string' ? Buffer.from(p, 'latin1') : p);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+  });
+}

@@ -52,9 +52,13 @@ describe('route actions in the sidecar', () => {
       { name: 'delay', match: { path: '/delay' }, action: { cluster: c1 }, fault: { delay: { fixedDelayMs: 300, percentage: 100 } } },
       { name: 'slow', match: { prefix: '/slow' }, action: { cluster: c1, timeoutMs: 200 } },
       { name: 'missing', match: { prefix: '/missing' }, action: { cluster: `outbound|80|v9|${WEB}` } },
+      { name: 'sticky', match: { prefix: '/sticky' }, action: { cluster: `outbound|80|sticky|${WEB}` } },
       { name: 'mirror', match: { prefix: '/mirror' }, action: { cluster: c1, mirrors: [{ cluster: c2, percentage: 100 }] } },
       { name: 'default', match: { prefix: '/' }, action: { cluster: c1 } },
     ];
+    // Both endpoints, hashed on a header (DestinationRule consistentHash.httpHeaderName).
+    const sticky = `outbound|80|sticky|${WEB}`;
+    config.clusters[sticky] = { ...config.clusters[base]!, name: sticky, lb: 'RING_HASH', hashPolicy: { header: 'x-user' }, endpoints: [config.clusters[base]!.endpoints[0]!, config.clusters[c2]!.endpoints[0]!] };
     config.routes['80']!.virtualHosts[0]!.routes = routes;
     p = await startProxy(8, config);
     agent = new OutboundAgent(p.loopbackIP, { host: VIP, port: 80 });
@@ -155,5 +159,29 @@ describe('route actions in the sidecar', () => {
     assert.ok(shadow, 'the mirror never got the request');
     assert.equal(shadow.headers.host, `${WEB}-shadow`);
     assert.deepEqual(bodies.filter((b) => b.url === '/mirror/x').map((b) => [b.version, b.body]).sort(), [['v1', 'payload'], ['v2', 'payload']]);
+  });
+
+  test('consistent hashing keeps each header value on one endpoint, and spreads the values', async () => {
+    const byUser = new Map<string, Set<string>>();
+    for (let i = 0; i < 40; i++) {
+      const user = `user-${i % 8}`;
+      const r = await get('/sticky', { 'x-user': user });
+      (byUser.get(user) ?? byUser.set(user, new Set()).get(user)!).add(r.text);
+    }
+    for (const [user, versions] of byUser) assert.equal(versions.size, 1, `${user} moved between ${[...versions].join(', ')}`);
+    assert.equal(new Set([...byUser.values()].map((v) => [...v][0])).size, 2, 'eight users all hashed to one endpoint');
+  });
+});
+
+describe('hash keys', () => {
+  test('from a header, a cookie, a query parameter or the source address', async () => {
+    const { hashKey } = await import('./router.js');
+    const { RawHeaderView } = await import('../codec/header-view.js');
+    const h = new RawHeaderView(['x-user: jason', 'cookie: a=1; session=abc.def; b=2'], ['x-user', 'cookie']);
+    assert.equal(hashKey({ header: 'x-user' }, h, '/', '127.0.0.1:5000'), 'jason');
+    assert.equal(hashKey({ cookie: { name: 'session' } }, h, '/', '127.0.0.1:5000'), 'abc.def');
+    assert.equal(hashKey({ cookie: { name: 'missing' } }, h, '/', '127.0.0.1:5000'), undefined);
+    assert.equal(hashKey({ queryParameter: 'u' }, h, '/p?x=1&u=me', '127.0.0.1:5000'), 'me');
+    assert.equal(hashKey({ sourceIp: true }, h, '/', '127.9.64.3:41000'), '127.9.64.3');
   });
 });

@@ -2,7 +2,7 @@
 // (routeRequest); endpoint choice, in-flight counting and the upstream protocol belong to the
 // upstream layer. The request body follows the headers upstream as it arrives.
 
-import type { MirrorPolicy, ProxyConfig } from '../../xds/proxy-config.js';
+import type { HashPolicy, MirrorPolicy, ProxyConfig } from '../../xds/proxy-config.js';
 import { passthroughCluster } from '../http/exchange.js';
 import { applyMutation, rewritePath } from '../routing/route-action.js';
 import type { FilterCallbacks, HttpFilter } from '../http/filter-chain.js';
@@ -53,7 +53,7 @@ export const router: HttpFilter = {
         return 'stop';
       }
       ex.cluster = cs.config;
-      const host = upstream.pick(cs);
+      const host = upstream.pick(cs, cs.config.hashPolicy ? hashKey(cs.config.hashPolicy, headers, ex.path, s.info.remoteAddress) : undefined);
       if (!host) {
         s.sendLocalReply(localReplies.noHealthyUpstream());
         return 'stop';
@@ -131,4 +131,17 @@ function mirror(s: FilterCallbacks, mirrors: MirrorPolicy[], path: string, autho
     s.shadows.push(req);
     req.sendHeaders(s.exchange.method, path, shadow, copy, endStream, false);
   }
+}
+
+/** What a consistent-hash cluster hashes a request on (DestinationRule consistentHash); absent: any endpoint. */
+export function hashKey(policy: HashPolicy, headers: HeaderView, path: string, remoteAddress: string): string | undefined {
+  if ('header' in policy) return headers.get(policy.header);
+  if ('sourceIp' in policy) return remoteAddress.slice(0, remoteAddress.lastIndexOf(':'));
+  if ('queryParameter' in policy) {
+    const q = path.indexOf('?');
+    return q < 0 ? undefined : (new URLSearchParams(path.slice(q + 1)).get(policy.queryParameter) ?? undefined);
+  }
+  const cookie = headers.get('cookie');
+  const m = cookie ? new RegExp(`(?:^|;\\s*)${policy.cookie.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=([^;]*)`).exec(cookie) : null;
+  return m?.[1];
 }

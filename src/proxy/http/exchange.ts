@@ -1,7 +1,7 @@
 // One request/response as the proxy sees it, whatever codec carries it (what telemetry counts and
 // logs), and the route lookup the router calls to send it somewhere.
 
-import { PASSTHROUGH_CLUSTER, type Cluster, type RouteConfig, type VirtualHost, type Route, type WeightedCluster, type WorkloadMeta } from '../../xds/proxy-config.js';
+import { PASSTHROUGH_CLUSTER, type Cluster, type RouteConfig, type VirtualHost, type Route, type WeightedCluster } from '../../xds/proxy-config.js';
 import type { RequestView } from '../routing/request-view.js';
 import { pickWeighted, selectRoute } from '../routing/route-match.js';
 import { localReplies, type LocalReply, type ResponseFlags } from '../local-reply/local-reply.js';
@@ -69,14 +69,7 @@ export function matchVirtualHost(rc: RouteConfig | undefined, authority: string)
   return wildcard;
 }
 
-export function matchRoute(vh: VirtualHost, req: RequestView, self: WorkloadMeta | undefined): Route | undefined {
-  return selectRoute(vh, req, self);
-}
 
-/** A request view with no headers beyond method, path and authority (for callers that have none to offer). */
-function bareView(ex: Exchange): RequestView {
-  return { method: ex.method, path: ex.path, authority: ex.authority, scheme: 'http', header: () => undefined };
-}
 
 export type RouteDecision =
   | { reply: LocalReply; route?: Route }
@@ -88,7 +81,7 @@ export type RouteDecision =
 export const passthroughCluster: Cluster = { name: PASSTHROUGH_CLUSTER, kind: 'passthrough', protocol: 'auto', lb: 'PASSTHROUGH', connectTimeoutMs: 10_000, endpoints: [] };
 
 /** Route lookup: the route and cluster for a request, filling in the exchange's route name. */
-export function routeRequest(state: ProxyState, info: ConnectionInfo, ex: Exchange, view: RequestView = bareView(ex)): RouteDecision {
+export function routeRequest(state: ProxyState, info: ConnectionInfo, ex: Exchange, view: RequestView): RouteDecision {
   if (info.direction === 'inbound') {
     ex.routeName = 'default';
     if (!info.inboundCluster) return { reply: localReplies.noRoute() };
@@ -103,7 +96,7 @@ export function routeRequest(state: ProxyState, info: ConnectionInfo, ex: Exchan
     }
     return { reply: localReplies.noRoute() };
   }
-  const route = matchRoute(vh, view, config?.self);
+  const route = selectRoute(vh, view, config?.self);
   if (!route) return { reply: localReplies.noRoute() };
   ex.routeName = route.name;
   if (route.redirect) return { reply: localReplies.redirect(route.redirect, view), route };

@@ -1,6 +1,6 @@
 // Ambiguous HTTP/1.1 requests through a real sidecar, sent on raw sockets as an attacker would: each
 // is answered by the proxy itself (Envoy's status, connection: close), logged and counted with DPE,
-// and the backend receives nothing. Proxy addresses: 50, 51 and 53 (52 is http1.fuzz.test's; see test-support's addressesFor).
+// and the backend receives nothing. Proxy addresses: 60, 61 and 63 (52 is http1.fuzz.test's, 50-51 filter-suite.test's; see test-support's addressesFor).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import {
   addService,
   connectOutbound,
+  exchangeRaw,
   emptyConfig,
   eventually,
   metricSum,
@@ -22,46 +23,6 @@ import {
 
 const VIP = '127.213.5.1';
 const HOST = serviceHost('web');
-
-/**
- * Sends raw bytes on a new connection, one write per part; resolves with everything the proxy wrote
- * until it closed, or until a whole response (by its content-length) was followed by a quiet moment.
- */
-function exchangeRaw(loopbackIP: string, dst: { host: string; port: number }, parts: (string | Buffer)[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connectOutbound(loopbackIP, dst);
-    let answer = '';
-    let quiet: NodeJS.Timeout | undefined;
-    const done = () => {
-      clearTimeout(timer);
-      clearTimeout(quiet);
-      s.destroy();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => {
-      s.destroy();
-      reject(new Error(`no answer after ${JSON.stringify(answer)}`));
-    }, 10_000);
-    s.on('data', (d: Buffer) => {
-      answer += d.toString('latin1');
-      const end = answer.indexOf('\r\n\r\n');
-      const cl = /\r\ncontent-length: (\d+)\r\n/i.exec(answer.slice(0, end + 2));
-      if (end >= 0 && cl && answer.length >= end + 4 + Number(cl[1])) {
-        clearTimeout(quiet);
-        quiet = setTimeout(done, 30);
-      }
-    });
-    s.on('error', () => undefined);
-    s.on('close', done);
-    void (async () => {
-      for (const p of parts) {
-        if (s.destroyed) return;
-        s.write(typeof p === 'string' ? Buffer.from(p, 'latin1') : p);
-        await new Promise((r) => setImmediate(r));
-      }
-    })();
-  });
-}
 
 interface Case {
   name: string;

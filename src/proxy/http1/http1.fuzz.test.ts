@@ -6,7 +6,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addService, connectOutbound, emptyConfig, parseAccessLog, serviceHost, startProxy, startTcpBackend, type Backend, type TestProxy } from '../test-support.js';
+import { addService, emptyConfig, exchangeRaw, parseAccessLog, serviceHost, startProxy, startTcpBackend, type Backend, type TestProxy } from '../test-support.js';
 import { readRequest, type RequestRead } from './head.js';
 
 const SEED = Number(process.env.H1_FUZZ_SEED ?? 0x9112);
@@ -351,40 +351,5 @@ function count(s: string, re: RegExp): number {
 
 /** One delivery on a new connection: the parts written one per tick; the answer read until close or a quiet moment after a whole response. */
 function send(loopbackIP: string, parts: Buffer[], waitMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connectOutbound(loopbackIP, { host: VIP, port: 80 });
-    s.setNoDelay(true);
-    let answer = '';
-    let quiet: NodeJS.Timeout | undefined;
-    const done = () => {
-      clearTimeout(timer);
-      clearTimeout(quiet);
-      s.destroy();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => {
-      s.destroy();
-      // A request whose body never came waits for it, as a server does: no answer is that outcome.
-      if (answer === '') resolve('');
-      else reject(new Error(`incomplete answer ${JSON.stringify(answer)}`));
-    }, waitMs);
-    s.on('data', (d: Buffer) => {
-      answer += d.toString('latin1');
-      const end = answer.indexOf('\r\n\r\n');
-      const cl = /\r\ncontent-length: (\d+)\r\n/i.exec(answer.slice(0, end + 2));
-      if (end >= 0 && cl && answer.length >= end + 4 + Number(cl[1])) {
-        clearTimeout(quiet);
-        quiet = setTimeout(done, 20);
-      }
-    });
-    s.on('error', () => undefined);
-    s.on('close', done);
-    void (async () => {
-      for (const part of parts) {
-        if (s.destroyed) return;
-        s.write(part);
-        await new Promise((r) => setImmediate(r));
-      }
-    })();
-  });
+  return exchangeRaw(loopbackIP, { host: VIP, port: 80 }, parts, { waitMs, quietMs: 20, silenceIsAnswer: true });
 }

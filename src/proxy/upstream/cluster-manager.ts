@@ -45,8 +45,8 @@ export class ClusterManager implements Upstream {
     return this.clusters.get(name);
   }
 
-  pick(c: ClusterState): HostState | undefined {
-    return c.lb.pick(c.hosts);
+  pick(c: ClusterState, hashKey?: string): HostState | undefined {
+    return c.lb.pick(c.hosts, hashKey);
   }
 
   request(target: UpstreamTarget, callbacks: UpstreamCallbacks): UpstreamRequest {

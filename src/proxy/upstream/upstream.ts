@@ -72,7 +72,8 @@ export interface UpstreamTarget {
 export interface Upstream {
   get(clusterName: string): ClusterState | undefined;
   /** Endpoint choice by the cluster's load balancer. */
-  pick(cluster: ClusterState): HostState | undefined;
+  /** hashKey: what a consistent-hash cluster hashes this request on. */
+  pick(cluster: ClusterState, hashKey?: string): HostState | undefined;
   request(target: UpstreamTarget, callbacks: UpstreamCallbacks): UpstreamRequest;
   /** A TCP connection for the L4 proxy, counted in flight for host until it closes. */
   connectTcp(address: ConnectTarget, host: HostState | undefined): Socket;
